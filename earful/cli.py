@@ -1,0 +1,370 @@
+"""The ``earful`` command: thin glue over the library.
+
+Each command checks its arguments, calls one library function and prints what it returns;
+Earful's own errors become one readable line (``click.ClickException``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import orjson
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from earful import __version__
+from earful.config import Settings, find_config, load_config
+from earful.errors import EarfulError
+from earful.queries import Filters, parse_when, search_mentions
+from earful.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class _Group(click.Group):
+    """Turns Earful's expected errors into a short message and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EarfulError as error:
+            raise click.ClickException(str(error)) from None
+
+
+class App:
+    """What commands share: the config (loaded once, on first need) and the store."""
+
+    def __init__(self, config_path: str | None, db_path: str | None) -> None:
+        self.config_path = config_path
+        self.db_path = db_path
+        self._settings: Settings | None = None
+        self._store: Store | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_config(self.config_path)
+        return self._settings
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(Path(self.db_path) if self.db_path else self.settings.db_path)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def _json_line(value: Any) -> str:
+    return orjson.dumps(value, default=str).decode()
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")(
+        func
+    )
+
+
+def filter_options(func: F) -> F:
+    """The filters shared by ``mentions`` and the reports."""
+    options = [
+        click.option("--brand", help="Only mentions of this brand."),
+        click.option("--platform", type=click.Choice(["reddit", "x", "discord"]),
+                     help="Only this platform."),
+        click.option("--since", help="From this time: 2026-11-01, 2026-11-01T09:00, 7d, 36h."),
+        click.option("--until", help="Before this time (same forms as --since)."),
+        click.option("--lang", "language", help="Only this language (ISO 639-1, e.g. es)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _filters(since: str | None, until: str | None, **fields: Any) -> Filters:
+    try:
+        return Filters(since=parse_when(since) if since else None,
+                       until=parse_when(until) if until else None, **fields)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--since/--until") from None
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="earful")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config file (default: $EARFUL_CONFIG, ./config.toml, or the embedded demo).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help="Database file (default: $EARFUL_DB or [store] path in the config).")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, db_path: str | None) -> None:
+    """Earful: social listening and community management for brand teams.
+
+    \b
+    earful listen --once        collect, match, score and store from every enabled source
+    earful report overview      volume, sentiment, share of voice and top risk posts
+    earful mentions --risk high list and search what was stored
+    """
+    app = App(config_path, db_path)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+# -- config ------------------------------------------------------------------------------------
+@main.group("config")
+def config_group() -> None:
+    """Inspect the configuration."""
+
+
+@config_group.command("check")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@pass_app
+def config_check(app: App, path: str | None) -> None:
+    """Validate a config file and summarise it.
+
+    Example: earful config check config.toml
+    """
+    found = path or app.config_path or find_config()
+    settings = load_config(found)
+    from earful.config import secret
+
+    console.print(Text.assemble(("✓ ", "green"), (str(found or "embedded default"), "bold"),
+                                " is valid"))
+    console.print(f"Database: {settings.db_path}")
+    brands = Table(title="Brands", title_justify="left")
+    for column in ("Name", "Role", "Terms", "Subreddits", "Excluded"):
+        brands.add_column(column, overflow="fold")
+    for brand in settings.brands:
+        brands.add_row(brand.name, "ours" if brand.role == "brand" else "competitor",
+                       ", ".join(brand.terms), ", ".join(brand.subreddits),
+                       ", ".join(brand.exclude))
+    console.print(brands)
+    sources = Table(title="Sources", title_justify="left")
+    for column in ("Name", "Type", "Enabled", "Every", "Reads", "Credentials"):
+        sources.add_column(column, overflow="fold")
+    for name, source in settings.sources.items():
+        credentials = ", ".join(
+            f"{key} ← ${env} {'(set)' if secret(env) else '(missing)'}"
+            for key, env in source.credentials.items()
+        )
+        reads = ", ".join(source.paths or source.queries)
+        sources.add_row(name, source.type, "yes" if source.enabled else "no",
+                        _every(source.interval), reads, credentials or "–")
+    console.print(sources)
+    scoring = settings.scoring
+    console.print(
+        f"Scoring: languages {', '.join(scoring.languages)}; complaint ≥ {scoring.complaint}; "
+        f"churn ≥ {scoring.churn}; strongly negative ≤ {scoring.strongly_negative}; "
+        f"risk points medium ≥ {scoring.risk.medium}, high ≥ {scoring.risk.high}"
+    )
+
+
+def _every(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+# -- listen / import -----------------------------------------------------------------------------
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
+                    console=err_console, transient=True)
+
+
+def _print_runs(runs: list[Any], as_json: bool) -> None:
+    from earful.reports.runs import render_runs, runs_data
+
+    data = runs_data(runs)
+    if as_json:
+        click.echo(_json_line(data))
+    else:
+        console.print(render_runs(data))
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run every enabled source once, then exit.")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@json_option
+@pass_app
+def listen(app: App, once: bool, sources: tuple[str, ...], as_json: bool) -> None:
+    """Collect → match → score → store from the configured sources.
+
+    Example: earful listen --once
+    """
+    if not once:
+        raise click.UsageError("only --once is available in this version (no scheduler yet)")
+    unknown = [name for name in sources if name not in app.settings.sources]
+    if unknown:
+        raise click.BadParameter(f"no source named {unknown[0]!r}; configured: "
+                                 f"{', '.join(app.settings.sources)}", param_hint="--source")
+    from listener.pipeline import Pipeline
+
+    pipeline = Pipeline(app.settings, app.store)
+    runs = pipeline.run_once(only=sources)
+    _print_runs(runs, as_json)
+
+
+@main.command("import")
+@click.option("--platform", required=True, type=click.Choice(["reddit", "x"]),
+              help="Whose format the files are in.")
+@click.option("--restart", is_flag=True,
+              help="Read the files from the start, ignoring where an earlier import stopped.")
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@json_option
+@pass_app
+def import_(app: App, platform: str, restart: bool, batch_size: int, files: tuple[str, ...],
+            as_json: bool) -> None:
+    """Load posts from files in the platforms' own formats.
+
+    Reddit: API listing JSON, or NDJSON dumps (.zst/.gz too). X: API v2 responses, one per
+    file or one per line. Malformed records are reported and skipped; re-importing adds no
+    duplicates, and an interrupted import resumes where it stopped.
+
+    Example: earful import --platform x tweets.ndjson
+    """
+    from listener.pipeline import Pipeline
+    from listener.sources.replay import ReplaySource
+
+    source = ReplaySource("import", platform, [str(Path(f).resolve()) for f in files],
+                          batch_size=batch_size)
+    if restart:
+        for path in source.paths:
+            app.store.set_checkpoint(source.checkpoint_key(path), {})
+    pipeline = Pipeline(app.settings, app.store)
+    with _progress() as progress:
+        task = progress.add_task(f"Importing {len(files)} file(s)", total=None)
+        run = pipeline.run_source(
+            source, progress=lambda done, total: progress.update(task, completed=done))
+    _print_runs([run], as_json)
+
+
+# -- score -----------------------------------------------------------------------------------------
+@main.command()
+@click.argument("text", required=False)
+@click.option("--file", "file_", type=click.File("r", encoding="utf-8"),
+              help='JSON lines {"id": …, "text": …} to score ("-" for stdin).')
+@click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
+              help="Where --file results go (default: stdout).")
+@json_option
+@pass_app
+def score(app: App, text: str | None, file_: Any, out: Any, as_json: bool) -> None:
+    """Score one text, or a JSON-lines file of texts.
+
+    \b
+    earful score "cancelling my Kestrel Plus membership, switching to Trovia"
+    earful score --file posts.jsonl > scores.jsonl
+    """
+    if (text is None) == (file_ is None):
+        raise click.UsageError("give either TEXT or --file")
+    from listener.scoring import Scorer
+
+    scorer = Scorer(app.settings)
+    if text is not None:
+        result = scorer.score_text(text)
+        if as_json:
+            click.echo(_json_line(result_record(None, result)))
+        else:
+            from earful.reports.scoring import render_score
+
+            console.print(render_score(text, result))
+        return
+    bad = 0
+    for number, line in enumerate(file_, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ValueError('expected an object with a "text" string')
+        except ValueError as error:
+            bad += 1
+            err_console.print(f"[yellow]line {number}: skipped: {error}[/]")
+            continue
+        out.write(_json_line(result_record(record.get("id"), scorer.score_text(record["text"])))
+                  + "\n")
+    if bad:
+        err_console.print(f"[yellow]{bad} line(s) skipped[/]")
+
+
+def result_record(record_id: Any, result: Any) -> dict[str, Any]:
+    """The JSON shape of one scoring result (``earful score --file`` writes one per line)."""
+    data = result.as_dict()
+    detail = data.pop("sentiment")
+    return {"id": record_id, "sentiment": detail["compound"], "sentiment_detail": detail, **data}
+
+
+# -- mentions ------------------------------------------------------------------------------------
+@main.command()
+@filter_options
+@click.option("--risk", type=click.Choice(["high", "medium", "low"]), help="Only this risk tier.")
+@click.option("--sentiment", type=click.Choice(["positive", "neutral", "negative", "unscored"]))
+@click.option("--search", "-q", "query", help='Full-text search: words, "a phrase", OR, NOT, ref*.')
+@click.option("--order", type=click.Choice(["newest", "oldest", "risk"]), default="newest",
+              show_default=True)
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100_000))
+@json_option
+@pass_app
+def mentions(app: App, since: str | None, until: str | None, limit: int, order: str,
+             as_json: bool, **fields: Any) -> None:
+    """List and search stored mentions.
+
+    Example: earful mentions --brand Kestrel --risk high --since 14d -q "refund OR cancel*"
+    """
+    from earful.reports.mentions import render_mentions
+
+    filters = _filters(since, until, **fields)
+    try:
+        rows = search_mentions(app.store, filters, limit=limit, order=order)
+    except sqlite3.OperationalError as error:  # how FTS5 reports a bad search expression
+        if not fields.get("query"):
+            raise
+        raise click.BadParameter(f"not a valid search: {error}", param_hint="--search") from None
+    if as_json:
+        for row in rows:
+            click.echo(_json_line(row))
+    else:
+        console.print(render_mentions(rows))
+
+
+# -- reports ---------------------------------------------------------------------------------------
+@main.group()
+def report() -> None:
+    """Reports for social managers."""
+
+
+@report.command("overview")
+@filter_options
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="How many risk posts to list.")
+@json_option
+@pass_app
+def report_overview(app: App, since: str | None, until: str | None, top: int, as_json: bool,
+                    **fields: Any) -> None:
+    """Volume, sentiment split, share of voice and the top risk posts.
+
+    Example: earful report overview --since 30d
+    """
+    from earful.reports.overview import overview, render_overview
+
+    data = overview(app.store, _filters(since, until, **fields), top=top)
+    if as_json:
+        click.echo(_json_line(data))
+    else:
+        console.print(render_overview(data))
+
+
+__all__ = ["main", "result_record"]

@@ -1,0 +1,143 @@
+"""The data types that flow through Earful: source → match → score → store.
+
+They are plain dataclasses so every stage (parsers, matcher, scorer, store, and later the
+responders and alerts) can share them without importing each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+def utc_iso(moment: datetime | None) -> str | None:
+    """Render a datetime as the store's canonical text: ``2026-11-02T14:05:09Z`` (UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(slots=True)
+class Author:
+    """A post's author as the platform describes them at collection time."""
+
+    platform: str
+    native_id: str  # X user id; Reddit username (the only id dumps reliably carry)
+    handle: str | None = None
+    name: str | None = None
+    followers: int | None = None
+    following: int | None = None
+    verified: bool | None = None
+    post_count: int | None = None
+    karma: int | None = None
+    created_at: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.platform}:{self.native_id}"
+
+
+@dataclass(slots=True)
+class Post:
+    """One post, reply or comment, normalised from any platform's own format.
+
+    ``native_id`` is the platform's stable id (``t3_abc`` / ``t1_xyz`` on Reddit; on X the id
+    of the first version of the tweet, so an edit updates the stored post instead of adding one).
+    """
+
+    platform: str
+    native_id: str
+    text: str
+    created_at: datetime
+    kind: str = "post"  # submission | comment | post | reply | quote | repost | message
+    url: str | None = None
+    author: Author | None = None
+    lang: str | None = None  # what the platform says, if anything
+    thread_id: str | None = None  # Reddit submission / X conversation
+    parent_id: str | None = None
+    community: str | None = None  # subreddit, Discord channel
+    likes: int | None = None
+    replies: int | None = None
+    reposts: int | None = None
+    quotes: int | None = None
+    edited_at: datetime | None = None
+    version_id: str | None = None  # the id of the version we hold, when it differs (X edits)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.platform}:{self.native_id}"
+
+    @property
+    def engagement(self) -> int:
+        return (self.likes or 0) + (self.replies or 0) + (self.reposts or 0) + (self.quotes or 0)
+
+
+@dataclass(slots=True, frozen=True)
+class BrandMatch:
+    """A configured brand found in a post, and what found it (``alias:Kestrel``)."""
+
+    brand: str
+    role: str  # "brand" (ours) or "competitor"
+    rule: str
+
+
+@dataclass(slots=True)
+class ChurnSignal:
+    """Churn intent in one text: how strong, which brand is being left and for whom."""
+
+    intent: float = 0.0  # 0–1
+    target: str | None = None  # brand being left, if known
+    destination: str | None = None  # brand being moved to, if named
+    phrases: list[str] = field(default_factory=list)
+    negated: bool = False
+    hypothetical: bool = False
+
+
+@dataclass(slots=True)
+class Score:
+    """Everything the one scoring entry point says about a post."""
+
+    sentiment: float | None  # VADER compound; None when the language is not scored
+    positive: float | None
+    neutral: float | None
+    negative: float | None
+    sentiment_label: str  # positive | neutral | negative | unscored
+    sentiment_basis: str  # text | emoji | none
+    language: str  # ISO 639-1, or "und"
+    language_confidence: float
+    complaint: float
+    complaint_reason: str
+    churn: ChurnSignal
+    opportunity: bool  # someone leaving a competitor, possibly for us
+    risk: str  # low | medium | high
+    risk_score: float
+    reasons: list[str]
+    scorer_version: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sentiment": {
+                "compound": self.sentiment,
+                "pos": self.positive,
+                "neu": self.neutral,
+                "neg": self.negative,
+                "label": self.sentiment_label,
+                "basis": self.sentiment_basis,
+            },
+            "language": self.language,
+            "language_confidence": round(self.language_confidence, 3),
+            "complaint": round(self.complaint, 4),
+            "complaint_reason": self.complaint_reason,
+            "churn_intent": round(self.churn.intent, 4),
+            "churn_target": self.churn.target,
+            "churn_destination": self.churn.destination,
+            "churn_phrases": self.churn.phrases,
+            "opportunity": self.opportunity,
+            "risk": self.risk,
+            "risk_score": round(self.risk_score, 3),
+            "reasons": self.reasons,
+        }

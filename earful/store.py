@@ -1,0 +1,346 @@
+"""The one store: a SQLite file through sqlite-utils, WAL mode, migrated on open.
+
+Tables (readable by Datasette or ``sqlite3``):
+
+- ``mentions``: one row per post (``id`` = ``platform:native_id``), with author, text, times,
+  thread, engagement and the raw payload; ``mentions_fts`` indexes its text.
+- ``mention_brands``: which brand(s) a mention names and what rule matched.
+- ``scores``: the scoring of each mention (sentiment, language, complaint, churn, risk).
+- ``authors``: the latest known profile of each author.
+- ``checkpoints``: where each source or import stopped, written in the same transaction
+  as the posts it covers, so a killed run resumes without gaps or duplicates.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from earful.errors import StoreError
+from earful.models import BrandMatch, Post, Score, utc_iso
+
+migrations = Migrations("earful")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE authors (
+            id TEXT PRIMARY KEY, platform TEXT NOT NULL, native_id TEXT NOT NULL,
+            handle TEXT, name TEXT, followers INTEGER, following INTEGER, verified INTEGER,
+            post_count INTEGER, karma INTEGER, created_at TEXT, updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE mentions (
+            id TEXT PRIMARY KEY, platform TEXT NOT NULL, native_id TEXT NOT NULL,
+            kind TEXT NOT NULL, url TEXT,
+            author_id TEXT REFERENCES authors(id), author_handle TEXT, author_followers INTEGER,
+            text TEXT NOT NULL, lang TEXT, language TEXT,
+            created_at TEXT NOT NULL, collected_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            edited_at TEXT, version_id TEXT,
+            thread_id TEXT, parent_id TEXT, community TEXT,
+            likes INTEGER, replies INTEGER, reposts INTEGER, quotes INTEGER,
+            engagement INTEGER NOT NULL DEFAULT 0,
+            source TEXT, raw TEXT,
+            UNIQUE (platform, native_id)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE mention_brands (
+            mention_id TEXT NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+            brand TEXT NOT NULL, role TEXT NOT NULL, rule TEXT NOT NULL,
+            PRIMARY KEY (mention_id, brand)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """
+        CREATE TABLE scores (
+            mention_id TEXT PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
+            sentiment REAL, positive REAL, neutral REAL, negative REAL,
+            sentiment_label TEXT NOT NULL, sentiment_basis TEXT NOT NULL,
+            language TEXT NOT NULL, language_confidence REAL NOT NULL,
+            complaint REAL NOT NULL, complaint_reason TEXT,
+            churn_intent REAL NOT NULL, churn_target TEXT, churn_destination TEXT,
+            churn_phrases TEXT, opportunity INTEGER NOT NULL DEFAULT 0,
+            risk TEXT NOT NULL, risk_score REAL NOT NULL, reasons TEXT,
+            scorer_version TEXT NOT NULL, scored_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        "CREATE TABLE checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
+        "updated_at TEXT NOT NULL)"
+    )
+    for sql in (
+        "CREATE INDEX idx_mentions_created ON mentions(created_at)",
+        "CREATE INDEX idx_mentions_author ON mentions(author_id)",
+        "CREATE INDEX idx_mentions_thread ON mentions(thread_id)",
+        "CREATE INDEX idx_mention_brands_brand ON mention_brands(brand, mention_id)",
+        "CREATE INDEX idx_scores_risk ON scores(risk, risk_score)",
+    ):
+        db.execute(sql)
+    # An external-content FTS index; the triggers fire on inserts, deletes and *text* edits
+    # only, so refreshing engagement counts does not re-index the text.
+    db["mentions"].enable_fts(["text"], tokenize="unicode61 remove_diacritics 2")
+    # executescript would COMMIT the migration's transaction half-way: one statement each.
+    for trigger in (
+        """CREATE TRIGGER mentions_fts_ai AFTER INSERT ON mentions BEGIN
+          INSERT INTO mentions_fts(rowid, text) VALUES (new.rowid, new.text);
+        END""",
+        """CREATE TRIGGER mentions_fts_ad AFTER DELETE ON mentions BEGIN
+          INSERT INTO mentions_fts(mentions_fts, rowid, text)
+          VALUES ('delete', old.rowid, old.text);
+        END""",
+        """CREATE TRIGGER mentions_fts_au AFTER UPDATE OF text ON mentions BEGIN
+          INSERT INTO mentions_fts(mentions_fts, rowid, text)
+          VALUES ('delete', old.rowid, old.text);
+          INSERT INTO mentions_fts(rowid, text) VALUES (new.rowid, new.text);
+        END""",
+    ):
+        db.execute(trigger)
+
+
+def now_iso() -> str:
+    return utc_iso(datetime.now(UTC)) or ""
+
+
+@dataclass(slots=True)
+class Scored:
+    """A post ready for the store: what it is, which brands it names, how it scored."""
+
+    post: Post
+    matches: list[BrandMatch]
+    score: Score | None  # None: unchanged since it was stored, keep the stored score
+    source: str = ""
+
+
+@dataclass(slots=True)
+class SaveResult:
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)  # same text, new counts
+
+    @property
+    def stored(self) -> int:
+        return len(self.new) + len(self.updated) + len(self.refreshed)
+
+
+_MENTION_COLUMNS = (
+    "id", "platform", "native_id", "kind", "url", "author_id", "author_handle", "author_followers",
+    "text", "lang", "language", "created_at", "collected_at", "updated_at", "edited_at",
+    "version_id", "thread_id", "parent_id", "community", "likes", "replies", "reposts", "quotes",
+    "engagement", "source", "raw",
+)
+# On a repeat, counts and the text move on; the first collection time is kept.
+_MENTION_UPDATE = ", ".join(
+    f"{column} = coalesce(excluded.{column}, {column})"
+    for column in _MENTION_COLUMNS
+    if column not in ("id", "platform", "native_id", "collected_at", "created_at", "language")
+)
+_INSERT_MENTION = (
+    f"INSERT INTO mentions ({', '.join(_MENTION_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_MENTION_COLUMNS))}) "
+    f"ON CONFLICT(id) DO UPDATE SET {_MENTION_UPDATE}, "
+    "language = coalesce(excluded.language, language)"
+)
+_AUTHOR_COLUMNS = (
+    "id", "platform", "native_id", "handle", "name", "followers", "following", "verified",
+    "post_count", "karma", "created_at", "updated_at",
+)
+_INSERT_AUTHOR = (
+    f"INSERT INTO authors ({', '.join(_AUTHOR_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_AUTHOR_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = coalesce(excluded.{c}, {c})" for c in _AUTHOR_COLUMNS[3:])
+)
+_SCORE_COLUMNS = (
+    "mention_id", "sentiment", "positive", "neutral", "negative", "sentiment_label",
+    "sentiment_basis", "language", "language_confidence", "complaint", "complaint_reason",
+    "churn_intent", "churn_target", "churn_destination", "churn_phrases", "opportunity", "risk",
+    "risk_score", "reasons", "scorer_version", "scored_at",
+)
+_INSERT_SCORE = (
+    f"INSERT OR REPLACE INTO scores ({', '.join(_SCORE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_SCORE_COLUMNS))})"
+)
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value, default=str).decode()
+
+
+class Store:
+    """The Earful database. Opening it applies pending migrations.
+
+    Example::
+
+        store = Store("earful.db")
+        store.count("mentions")
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: transactions are explicit (see `transaction`).
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: cannot open as an Earful store: {error}") from None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it lands, or none of it does."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- checkpoints --------------------------------------------------------------------------
+    def checkpoint(self, key: str) -> Any:
+        """The stored position for ``key`` (any JSON value), or None."""
+        row = self.conn.execute("SELECT value FROM checkpoints WHERE key = ?", [key]).fetchone()
+        return orjson.loads(row[0]) if row else None
+
+    def _write_checkpoint(self, conn: sqlite3.Connection, key: str, value: Any) -> None:
+        conn.execute(
+            "INSERT INTO checkpoints (key, value, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            [key, _json(value), now_iso()],
+        )
+
+    def set_checkpoint(self, key: str, value: Any) -> None:
+        with self.transaction() as conn:
+            self._write_checkpoint(conn, key, value)
+
+    # -- mentions -----------------------------------------------------------------------------
+    def stored_texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """The stored text of those ids that are already in the store."""
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+            chunk = ids[start : start + 900]
+            sql = f"SELECT id, text FROM mentions WHERE id IN ({', '.join('?' * len(chunk))})"
+            found.update(self.conn.execute(sql, chunk).fetchall())
+        return found
+
+    def save(self, items: Iterable[Scored], *, checkpoint: tuple[str, Any] | None = None,
+             known: dict[str, str] | None = None) -> SaveResult:
+        """Upsert posts, their authors, brand matches and scores in one transaction.
+
+        A post already stored with the same text only has its counts refreshed (its score is
+        kept); a changed text (an edit) replaces the text, matches and score. ``checkpoint``
+        is written in the same transaction, so the position never runs ahead of the data.
+        ``known`` is :meth:`stored_texts` of these posts, if the caller already asked.
+        """
+        items = list(items)
+        result = SaveResult()
+        if known is None:
+            known = self.stored_texts([item.post.id for item in items])
+        collected = now_iso()
+        mention_rows, author_rows, score_rows, brand_rows, rematched = [], {}, [], [], []
+        for item in items:
+            post, score = item.post, item.score
+            author = post.author
+            if author is not None:
+                author_rows[author.id] = (
+                    author.id, author.platform, author.native_id, author.handle, author.name,
+                    author.followers, author.following,
+                    None if author.verified is None else int(author.verified),
+                    author.post_count, author.karma, utc_iso(author.created_at), collected,
+                )
+            mention_rows.append((
+                post.id, post.platform, post.native_id, post.kind, post.url,
+                author.id if author else None, author.handle if author else None,
+                author.followers if author else None, post.text, post.lang,
+                score.language if score else None, utc_iso(post.created_at), collected,
+                collected, utc_iso(post.edited_at), post.version_id, post.thread_id,
+                post.parent_id, post.community, post.likes, post.replies, post.reposts,
+                post.quotes, post.engagement, item.source or None, _json(post.raw),
+            ))
+            previous = known.get(post.id)
+            if previous is None:
+                result.new.append(post.id)
+            elif previous != post.text:
+                result.updated.append(post.id)
+                rematched.append(post.id)
+            else:
+                result.refreshed.append(post.id)
+                continue
+            brand_rows.extend((post.id, m.brand, m.role, m.rule) for m in item.matches)
+            if score is not None:
+                score_rows.append(_score_row(post.id, score, collected))
+        with self.transaction() as conn:
+            conn.executemany(_INSERT_AUTHOR, author_rows.values())
+            conn.executemany(_INSERT_MENTION, mention_rows)
+            conn.executemany("DELETE FROM mention_brands WHERE mention_id = ?",
+                             [(mention_id,) for mention_id in rematched])
+            conn.executemany("INSERT OR REPLACE INTO mention_brands VALUES (?, ?, ?, ?)",
+                             brand_rows)
+            conn.executemany(_INSERT_SCORE, score_rows)
+            if checkpoint is not None:
+                self._write_checkpoint(conn, *checkpoint)
+        return result
+
+    def count(self, table: str) -> int:
+        return self.db[table].count
+
+    def mention(self, mention_id: str) -> dict[str, Any] | None:
+        """One mention with its score and brands, or None."""
+        row = self.conn.execute(
+            "SELECT m.*, s.* FROM mentions m LEFT JOIN scores s ON s.mention_id = m.id "
+            "WHERE m.id = ?", [mention_id]
+        )
+        columns = [d[0] for d in row.description]
+        found = row.fetchone()
+        if found is None:
+            return None
+        record = dict(zip(columns, found, strict=True))
+        record["brands"] = [
+            dict(zip(("brand", "role", "rule"), b, strict=True)) for b in self.conn.execute(
+                "SELECT brand, role, rule FROM mention_brands WHERE mention_id = ?", [mention_id])
+        ]
+        return record
+
+
+def _score_row(mention_id: str, score: Score, scored_at: str) -> tuple[Any, ...]:
+    return (
+        mention_id, score.sentiment, score.positive, score.neutral, score.negative,
+        score.sentiment_label, score.sentiment_basis, score.language, score.language_confidence,
+        score.complaint, score.complaint_reason, score.churn.intent, score.churn.target,
+        score.churn.destination, _json(score.churn.phrases) if score.churn.phrases else None,
+        int(score.opportunity), score.risk, score.risk_score, _json(score.reasons),
+        score.scorer_version, scored_at,
+    )

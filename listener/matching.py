@@ -1,0 +1,106 @@
+"""Tag posts with the brands they name: names, aliases, handles, hashtags and subreddits.
+
+Terms match on word boundaries and case-insensitively ("Kestrel's" and "#Kestrel" name Kestrel;
+"KestrelCam" and "apexlegends" do not name "Kestrel" or "Apex"). A brand's ``exclude`` phrases
+mask the text they cover before that brand is matched, so "American kestrel" is not a mention
+while "saw an american kestrel, then my Kestrel order arrived" still is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from earful.config import BrandConfig
+from earful.models import BrandMatch, Post
+
+_SPACES = re.compile(r"\s+")
+
+
+def _term_pattern(term: str) -> str:
+    body = r"\s+".join(re.escape(word) for word in term.split())
+    # \w is Unicode-aware, so boundaries hold for "Kestrel's", "Kestrel!" and non-Latin text.
+    return rf"(?<![\w@#]){body}(?!\w)" if term[0] in "@#" else rf"(?<!\w){body}(?!\w)"
+
+
+def _norm(text: str) -> str:
+    return _SPACES.sub(" ", text).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    brand: str
+    role: str
+    rule: str
+
+
+class Matcher:
+    """Find configured brands in posts.
+
+    Example::
+
+        matcher = Matcher(settings.brands)
+        matcher.match_text("switching from @NimbusMarket to Kestrel")
+        # [BrandMatch('Nimbus', 'competitor', 'handle:@NimbusMarket'),
+        #  BrandMatch('Kestrel', 'brand', 'name:Kestrel')]
+    """
+
+    def __init__(self, brands: Sequence[BrandConfig]) -> None:
+        self._terms: dict[str, _Term] = {}
+        self._subreddits: dict[str, _Term] = {}
+        self._own_handles: dict[str, str] = {}
+        self._exclusions: dict[str, re.Pattern[str]] = {}
+        for brand in brands:
+            kinds = [("name", [brand.name]), ("name", [brand.display_name or brand.name]),
+                     ("alias", brand.aliases), ("handle", brand.handles),
+                     ("hashtag", brand.hashtags)]
+            for kind, terms in kinds:
+                for term in terms:
+                    self._terms.setdefault(_norm(term), _Term(brand.name, brand.role,
+                                                              f"{kind}:{term}"))
+            for subreddit in brand.subreddits:
+                self._subreddits[subreddit.lower()] = _Term(
+                    brand.name, brand.role, f"subreddit:r/{subreddit}")
+            for handle in brand.handles:
+                self._own_handles[handle.lstrip("@").removeprefix("u/").lower()] = brand.name
+            if brand.exclude:
+                self._exclusions[brand.name] = re.compile(
+                    "|".join(_term_pattern(t) for t in sorted(brand.exclude, key=len, reverse=True)),
+                    re.IGNORECASE,
+                )
+        # Longest first, so "Kestrel Goods" wins over "Kestrel" at the same position.
+        ordered = sorted(self._terms, key=len, reverse=True)
+        self._pattern = re.compile("|".join(_term_pattern(t) for t in ordered), re.IGNORECASE)
+
+    def match_text(self, text: str, community: str | None = None) -> list[BrandMatch]:
+        """The brands a text names (each once, in order of first appearance)."""
+        found: dict[str, BrandMatch] = {}
+        if community:
+            term = self._subreddits.get(community.lower())
+            if term is not None:
+                found[term.brand] = BrandMatch(term.brand, term.role, term.rule)
+        masked: dict[str, list[tuple[int, int]]] = {}
+        for hit in self._pattern.finditer(text):
+            term = self._terms[_norm(hit.group())]
+            if term.brand in found:
+                continue
+            exclusion = self._exclusions.get(term.brand)
+            if exclusion is not None:
+                spans = masked.get(term.brand)
+                if spans is None:
+                    spans = masked[term.brand] = [m.span() for m in exclusion.finditer(text)]
+                if any(start <= hit.start() < end for start, end in spans):
+                    continue
+            found[term.brand] = BrandMatch(term.brand, term.role, term.rule)
+        return list(found.values())
+
+    def match(self, post: Post) -> list[BrandMatch]:
+        """The brands a post names, including by the subreddit it was posted in."""
+        return self.match_text(post.text, post.community if post.platform == "reddit" else None)
+
+    def own_brand(self, post: Post) -> str | None:
+        """The brand whose own account wrote the post (a support reply), if any."""
+        if post.author is None or not post.author.handle:
+            return None
+        return self._own_handles.get(post.author.handle.lstrip("@").lower())

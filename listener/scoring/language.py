@@ -1,0 +1,99 @@
+"""Language identification: the platform's own tag, a function-word fast path, then lingua.
+
+lingua is accurate but costs more than VADER itself per post; most posts a brand receives are
+plainly English, and function words ("the", "my", "is") settle those in microseconds. Only text
+that is not clearly English goes to lingua, restricted to the configured languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cached_property
+
+_WORDS = re.compile(r"[a-zà-öø-ÿ']+")
+_NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]")
+_URLS_HANDLES = re.compile(r"https?://\S+|[@#]\w+")
+
+# Frequent words that are (nearly) unique to one language; ambiguous ones ("a", "no", "me",
+# "in", "die", "son") are left out on purpose.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "the and is are my you your this that with for have was not it i i'm im it's don't "
+        "can't didn't won't just they what when will be been has had would get got still why "
+        "how any there their about our we from of to at or if out up so but do does did".split()
+    ),
+    "es": frozenset(
+        "el la los las que del y por para con una es mi mis pero muy ya lo su al está estoy "
+        "todavía gracias cuando porque también hasta nada pedido".split()
+    ),
+    "fr": frozenset(
+        "le les des est et une je pas mon ma mes vous avec pour dans sur toujours merci "
+        "c'est j'ai très mais ils elle nous votre commande".split()
+    ),
+    "de": frozenset(
+        "der das und ist nicht ich mein meine mit für ein eine auf noch nach sie wir ihr "
+        "bestellung aber schon auch bitte danke immer".split()
+    ),
+    "pt": frozenset(
+        "o os as do da dos das não meu minha com para um uma é mas muito já ainda obrigado "
+        "obrigada pedido você vocês".split()
+    ),
+    "it": frozenset(
+        "il gli della che di è non mio mia con per una sono ma molto ancora grazie ordine "
+        "questo questa".split()
+    ),
+    "nl": frozenset("het een niet ik mijn met voor maar nog wel dank bestelling".split()),
+}
+# X tags that are not languages: undetermined, hashtags/mentions/links/media only, etc.
+_NOT_LANGUAGES = frozenset({"und", "qme", "qht", "qam", "qst", "zxx", "art"})
+
+
+class LanguageDetector:
+    """Decide the language of a post: ``(iso_639_1 or "und", confidence 0–1)``."""
+
+    def __init__(self, languages: Sequence[str] = ("en", "es", "fr", "de", "pt", "it")) -> None:
+        self.languages = tuple(dict.fromkeys(code.lower() for code in languages))
+        unknown = [code for code in self.languages if len(code) != 2 or not code.isalpha()]
+        if unknown:
+            raise ValueError(f"not ISO 639-1 language codes: {unknown}")
+
+    @cached_property
+    def _lingua(self):  # noqa: ANN202 - lingua types are optional at import time
+        # Built on first need: the CLI's `score` of one English text never pays for it.
+        from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+        codes = [IsoCode639_1.from_str(code) for code in self.languages]
+        if len(codes) == 1:
+            return None
+        return (LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+                .with_low_accuracy_mode().build())
+
+    def detect(self, text: str, hint: str | None = None) -> tuple[str, float]:
+        """The language of ``text``; ``hint`` is the platform's own tag, trusted when usable."""
+        if hint:
+            hint = hint.lower().split("-")[0]
+            if hint in self.languages and hint not in _NOT_LANGUAGES:
+                return hint, 0.95
+        stripped = _URLS_HANDLES.sub(" ", text)
+        if not _NON_LATIN.search(stripped):
+            words = _WORDS.findall(stripped.lower())
+            counts = {code: sum(1 for w in words if w in vocab)
+                      for code, vocab in _FUNCTION_WORDS.items()}
+            english = counts["en"]
+            others = max(count for code, count in counts.items() if code != "en")
+            if english >= 2 and english >= 4 * others and "en" in self.languages:
+                return "en", min(0.99, 0.75 + 0.05 * english)
+            if not words:
+                return "und", 0.0
+        return self._lingua_detect(stripped)
+
+    def _lingua_detect(self, text: str) -> tuple[str, float]:
+        detector = self._lingua
+        if detector is None:
+            return self.languages[0], 1.0
+        values = detector.compute_language_confidence_values(text)
+        if not values or values[0].value <= 0:
+            return "und", 0.0
+        best = values[0]
+        return best.language.iso_code_639_1.name.lower(), float(best.value)

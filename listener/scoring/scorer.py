@@ -1,0 +1,83 @@
+"""The one scoring entry point: :class:`Scorer` turns a post (or a bare text) into a Score.
+
+Order matters and is cheap-first: language decides whether VADER's English lexicon applies;
+sentiment feeds the complaint model; churn needs the brands the matcher found; risk reads all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from earful.config import Settings
+from earful.models import BrandMatch, Post, Score
+from listener.matching import Matcher
+from listener.scoring.churn import BrandTerms, ChurnDetector
+from listener.scoring.complaint import ComplaintModel
+from listener.scoring.language import LanguageDetector
+from listener.scoring.risk import assess
+from listener.scoring.sentiment import SentimentScorer
+
+# Bump when scoring changes meaning, so stored scores can be told apart and re-scored.
+SCORER_VERSION = "1"
+
+class Scorer:
+    """Sentiment, language, complaint, churn and risk for every post.
+
+    Example::
+
+        scorer = Scorer(load_config())
+        scorer.score_text("cancelling my Kestrel Plus membership, switching to Trovia").risk
+        # 'high'
+    """
+
+    def __init__(self, settings: Settings, matcher: Matcher | None = None) -> None:
+        config = settings.scoring
+        self.config = config
+        self.matcher = matcher or Matcher(settings.brands)
+        self.sentiment = SentimentScorer(config.positive, config.negative)
+        self.language = LanguageDetector(config.languages)
+        self.complaint = ComplaintModel.load()
+        self.churn = ChurnDetector([
+            BrandTerms(brand.name, brand.role, tuple(brand.terms)) for brand in settings.brands
+        ])
+        self.ours = frozenset(b.name for b in settings.brands if b.role == "brand")
+
+    def score(self, text: str, *, matches: Sequence[BrandMatch] = (), lang_hint: str | None = None,
+              followers: int | None = None, engagement: int = 0,
+              own_brand: str | None = None) -> Score:
+        """Score one text with whatever context is known about it."""
+        language, confidence = self.language.detect(text, lang_hint)
+        sentiment = self.sentiment.score(text, language)
+        complaint, complaint_reason = self.complaint.predict(text, sentiment.compound, language)
+        churn = self.churn.detect(text, language, matches)
+        risk = assess(
+            self.config, sentiment=sentiment.compound, complaint=complaint,
+            complaint_reason=complaint_reason, churn=churn, matches=matches, ours=self.ours,
+            followers=followers, engagement=engagement, own_brand=own_brand,
+        )
+        reasons = list(risk.reasons)
+        if sentiment.basis == "emoji":
+            reasons.append(f"language {language}: sentiment from emoji only")
+        elif sentiment.basis == "none":
+            reasons.append(f"language {language}: sentiment not scored (VADER is English-only)")
+        return Score(
+            sentiment=sentiment.compound, positive=sentiment.positive, neutral=sentiment.neutral,
+            negative=sentiment.negative, sentiment_label=sentiment.label,
+            sentiment_basis=sentiment.basis, language=language, language_confidence=confidence,
+            complaint=complaint, complaint_reason=complaint_reason, churn=churn,
+            opportunity=risk.opportunity, risk=risk.tier, risk_score=risk.points,
+            reasons=reasons, scorer_version=SCORER_VERSION,
+        )
+
+    def score_post(self, post: Post, matches: Sequence[BrandMatch]) -> Score:
+        """Score a collected post, using its author's reach and its engagement."""
+        author = post.author
+        return self.score(
+            post.text, matches=matches, lang_hint=post.lang,
+            followers=author.followers if author else None, engagement=post.engagement,
+            own_brand=self.matcher.own_brand(post),
+        )
+
+    def score_text(self, text: str) -> Score:
+        """Score a bare text, finding the brands it names with the configured matcher."""
+        return self.score(text, matches=self.matcher.match_text(text))

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from earful.errors import StoreError
+from earful.models import BrandMatch, ChurnSignal, Score
+from earful.store import Scored, Store
+from tests.conftest import make_post
+
+KESTREL = [BrandMatch("Kestrel", "brand", "name:Kestrel")]
+
+
+def a_score(risk: str = "low") -> Score:
+    return Score(0.5, 0.3, 0.7, 0.0, "positive", "text", "en", 0.9, 0.1, "no complaint cues",
+                 ChurnSignal(), False, risk, 0.0, [], "test")
+
+
+def test_schema_is_migrated_and_readable_by_sqlite3(tmp_path: Path) -> None:
+    path = tmp_path / "e.db"
+    Store(path).close()
+    Store(path).close()  # reopening applies nothing twice
+    conn = sqlite3.connect(path)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"mentions", "mention_brands", "scores", "authors", "checkpoints",
+            "mentions_fts", "_sqlite_migrations"} <= tables
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+
+
+def test_same_post_twice_is_stored_once_and_counts_refresh(store: Store) -> None:
+    post = make_post("100", "Love my Kestrel jacket", likes=1)
+    first = store.save([Scored(post, KESTREL, a_score())])
+    assert first.new == ["x:100"]
+    again = make_post("100", "Love my Kestrel jacket", likes=7)
+    second = store.save([Scored(again, KESTREL, None)])
+    assert second.refreshed == ["x:100"] and not second.new
+    assert store.count("mentions") == 1
+    row = store.mention("x:100")
+    assert row["likes"] == 7 and row["risk"] == "low"  # stored score kept
+    assert row["brands"] == [{"brand": "Kestrel", "role": "brand", "rule": "name:Kestrel"}]
+
+
+def test_an_edit_updates_text_score_and_search_index(store: Store) -> None:
+    store.save([Scored(make_post("7", "Kestrel boots are fine"), KESTREL, a_score())])
+    edited = make_post("7", "Kestrel boots leaking after a week, refund please")
+    result = store.save([Scored(edited, KESTREL, a_score("medium"))])
+    assert result.updated == ["x:7"]
+    assert store.mention("x:7")["risk"] == "medium"
+    search = "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?"
+    assert store.conn.execute(search, ["leaking"]).fetchall()
+    assert not store.conn.execute(search, ["fine"]).fetchall()
+
+
+def test_checkpoint_lands_with_its_batch_or_not_at_all(store: Store) -> None:
+    good = Scored(make_post("1", "Kestrel ok"), KESTREL, a_score())
+    store.save([good], checkpoint=("src", {"records": 1}))
+    assert store.checkpoint("src") == {"records": 1}
+    broken = Scored(make_post("2", "Kestrel ok"), [BrandMatch("Kestrel", "brand", None)],
+                    a_score())  # NOT NULL rule: the insert fails inside the transaction
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save([broken], checkpoint=("src", {"records": 2}))
+    assert store.checkpoint("src") == {"records": 1}
+    assert store.mention("x:2") is None
+
+
+def test_authors_keep_their_latest_profile(store: Store) -> None:
+    store.save([Scored(make_post("1", "Kestrel", handle="dana", followers=10), KESTREL,
+                       a_score())])
+    store.save([Scored(make_post("2", "Kestrel again", handle="dana", followers=12), KESTREL,
+                       a_score())])
+    rows = list(store.db.query("SELECT id, followers FROM authors"))
+    assert rows == [{"id": "x:u-dana", "followers": 12}]
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("this is not sqlite " * 100)
+    with pytest.raises(StoreError, match="cannot open as an Earful store"):
+        Store(path)
