@@ -73,7 +73,8 @@ class BrandConfig(_Model):
     def _handles(cls, values: list[str]) -> list[str]:
         for value in values:
             if not value.startswith(("@", "u/")):
-                raise ValueError(f"expected handles like '@KestrelHelp' or 'u/name', found {value!r}")
+                raise ValueError(
+                    f"expected handles like '@KestrelHelp' or 'u/name', found {value!r}")
         return values
 
     @field_validator("hashtags")

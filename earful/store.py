@@ -238,7 +238,8 @@ class Store:
     def _write_checkpoint(self, conn: sqlite3.Connection, key: str, value: Any) -> None:
         conn.execute(
             "INSERT INTO checkpoints (key, value, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
+            "updated_at = excluded.updated_at",
             [key, _json(value), now_iso()],
         )
 

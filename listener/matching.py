@@ -66,7 +66,8 @@ class Matcher:
                 self._own_handles[handle.lstrip("@").removeprefix("u/").lower()] = brand.name
             if brand.exclude:
                 self._exclusions[brand.name] = re.compile(
-                    "|".join(_term_pattern(t) for t in sorted(brand.exclude, key=len, reverse=True)),
+                    "|".join(_term_pattern(t)
+                             for t in sorted(brand.exclude, key=len, reverse=True)),
                     re.IGNORECASE,
                 )
         # Longest first, so "Kestrel Goods" wins over "Kestrel" at the same position.

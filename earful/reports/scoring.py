@@ -18,8 +18,9 @@ def render_score(text: str, score: Score) -> RenderableType:
     if score.sentiment is None:
         sentiment = f"unscored ({score.language} is not scored by VADER)"
     else:
-        sentiment = (f"{score.sentiment:+.3f} {score.sentiment_label}  (pos {score.positive:.2f}, "
-                     f"neu {score.neutral:.2f}, neg {score.negative:.2f}; from {score.sentiment_basis})")
+        sentiment = (f"{score.sentiment:+.3f} {score.sentiment_label}  "
+                     f"(pos {score.positive:.2f}, neu {score.neutral:.2f}, "
+                     f"neg {score.negative:.2f}; from {score.sentiment_basis})")
     churn = f"{score.churn.intent:.2f}"
     if score.churn.target or score.churn.destination:
         churn += f"  leaving {score.churn.target or '?'}"

@@ -8,11 +8,12 @@ that is not clearly English goes to lingua, restricted to the configured languag
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 
 _WORDS = re.compile(r"[a-zà-öø-ÿ']+")
-_NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]")
+_NON_LATIN = re.compile(
+    r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]")
 _URLS_HANDLES = re.compile(r"https?://\S+|[@#]\w+")
 
 # Frequent words that are (nearly) unique to one language; ambiguous ones ("a", "no", "me",
@@ -52,14 +53,21 @@ _NOT_LANGUAGES = frozenset({"und", "qme", "qht", "qam", "qst", "zxx", "art"})
 class LanguageDetector:
     """Decide the language of a post: ``(iso_639_1 or "und", confidence 0–1)``."""
 
-    def __init__(self, languages: Sequence[str] = ("en", "es", "fr", "de", "pt", "it")) -> None:
+    def __init__(self, languages: Sequence[str] = ("en", "es", "fr", "de", "pt", "it"),
+                 english_vocabulary: Iterable[str] = ()) -> None:
+        # Words that only make sense as English (VADER's lexicon): short posts such as
+        # "Damn typos :(" or "outstanding!" have no function words, and lingua guesses wildly
+        # on them; one such word and no foreign function word settles them as English.
+        other = frozenset().union(*(v for k, v in _FUNCTION_WORDS.items() if k != "en"))
+        self.english_vocabulary = frozenset(
+            word for word in english_vocabulary if word.isalpha() and word not in other)
         self.languages = tuple(dict.fromkeys(code.lower() for code in languages))
         unknown = [code for code in self.languages if len(code) != 2 or not code.isalpha()]
         if unknown:
             raise ValueError(f"not ISO 639-1 language codes: {unknown}")
 
     @cached_property
-    def _lingua(self):  # noqa: ANN202 - lingua types are optional at import time
+    def _lingua(self):
         # Built on first need: the CLI's `score` of one English text never pays for it.
         from lingua import IsoCode639_1, LanguageDetectorBuilder
 
@@ -84,6 +92,11 @@ class LanguageDetector:
             others = max(count for code, count in counts.items() if code != "en")
             if english >= 2 and english >= 4 * others and "en" in self.languages:
                 return "en", min(0.99, 0.75 + 0.05 * english)
+            if others == 0 and "en" in self.languages and stripped.isascii():
+                evidence = sum(1 for w in words
+                               if w in self.english_vocabulary or w in _FUNCTION_WORDS["en"])
+                if evidence and evidence * 3 >= len(words):
+                    return "en", 0.6
             if not words:
                 return "und", 0.0
         return self._lingua_detect(stripped)

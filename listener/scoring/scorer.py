@@ -35,7 +35,7 @@ class Scorer:
         self.config = config
         self.matcher = matcher or Matcher(settings.brands)
         self.sentiment = SentimentScorer(config.positive, config.negative)
-        self.language = LanguageDetector(config.languages)
+        self.language = LanguageDetector(config.languages, self.sentiment.analyzer.lexicon)
         self.complaint = ComplaintModel.load()
         self.churn = ChurnDetector([
             BrandTerms(brand.name, brand.role, tuple(brand.terms)) for brand in settings.brands

@@ -1,0 +1,1 @@
+"""Alerts: events, delivery channels, on-call schedules, acknowledgement and escalation."""
