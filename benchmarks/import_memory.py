@@ -1,0 +1,62 @@
+"""Import a large X NDJSON file through the whole pipeline and report time and peak memory.
+
+    python benchmarks/import_memory.py [--posts 1000000] [--per-response 100]
+
+Writes the file (X API v2 search responses, one per line), then runs ``earful import`` on it in
+a child process and prints its peak RSS next to that of a child that only starts Earful, so the
+figure shows what the import itself holds (bounded by the batch size, not the file size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import orjson  # noqa: E402
+
+from benchmarks.synthetic import x_response_lines  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_peak_rss_mb(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run a child; return (seconds, its peak RSS in MiB). Linux reports ru_maxrss in KiB."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--per-response", type=int, default=100)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "tweets.ndjson"
+        with data.open("wb") as out:
+            for response in x_response_lines(args.posts, args.per_response):
+                out.write(orjson.dumps(response) + b"\n")
+        size_mb = data.stat().st_size / 2**20
+        env = {**os.environ, "EARFUL_DB": str(Path(tmp) / "import.db")}
+        config = str(ROOT / "config.toml")
+        base_s, base_rss = child_peak_rss_mb(
+            [sys.executable, "-m", "earful", "--config", config, "config", "check"], env)
+        seconds, rss = child_peak_rss_mb(
+            [sys.executable, "-m", "earful", "--config", config, "import", "--platform", "x",
+             str(data)], env)
+        print(f"file: {args.posts:,} posts, {size_mb:,.0f} MiB NDJSON")
+        print(f"import: {seconds:,.0f} s ({args.posts / seconds:,.0f} posts/s)")
+        print(f"peak RSS: import {rss:,.0f} MiB; Earful started alone {base_rss:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
