@@ -18,10 +18,16 @@ from earful.models import BrandMatch, Post
 _SPACES = re.compile(r"\s+")
 
 
+# A brand name ends where Latin letters and digits end: "KestrelCam" is another word, but in
+# Japanese "Kestrelの注文" the name is followed directly by kana and still names the brand.
+_LATIN = r"0-9A-Za-z_\u00c0-\u024f"
+
+
 def _term_pattern(term: str) -> str:
     body = r"\s+".join(re.escape(word) for word in term.split())
-    # \w is Unicode-aware, so boundaries hold for "Kestrel's", "Kestrel!" and non-Latin text.
-    return rf"(?<![\w@#]){body}(?!\w)" if term[0] in "@#" else rf"(?<!\w){body}(?!\w)"
+    before = rf"(?<![{_LATIN}@#])" if term[0] in "@#" or re.match(rf"[{_LATIN}]", term[0]) else ""
+    after = rf"(?![{_LATIN}])" if re.match(rf"[{_LATIN}]", term[-1]) else ""
+    return before + body + after
 
 
 def _norm(text: str) -> str:

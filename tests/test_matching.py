@@ -67,3 +67,8 @@ def test_own_brand_account(matcher: Matcher) -> None:
     reply = make_post("1", "@dana so sorry, DM us your order number", handle="KestrelHelp")
     assert matcher.own_brand(reply) == "Kestrel"
     assert matcher.own_brand(make_post("2", "hi @KestrelHelp", handle="dana")) is None
+
+
+def test_names_inside_cjk_text(matcher: Matcher) -> None:
+    assert brands(matcher, "Kestrelの注文、もう…届かない") == ["Kestrel"]
+    assert brands(matcher, "KestrelCamの映像") == []

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from earful.cli import main
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "formats"
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    def invoke(*args: str, input: str | None = None):
+        runner = CliRunner()
+        result = runner.invoke(
+            main, ["--config", str(ROOT / "config.toml"), "--db", str(tmp_path / "e.db"), *args],
+            input=input, catch_exceptions=False)
+        return result
+    return invoke
+
+
+def test_every_command_has_help() -> None:
+    def walk(command, path):
+        assert command.help, f"{' '.join(path)} has no help"
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+    walk(main, ["earful"])
+
+
+def test_config_check_summarises(run) -> None:
+    result = run("config", "check")
+    assert result.exit_code == 0
+    assert "is valid" in result.output and "Kestrel" in result.output
+    assert "X_BEARER_TOKEN" in result.output
+
+
+def test_config_error_is_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[brands]]\nname = "Kestrel"\naliases = "Kestrel Goods"\n')
+    result = CliRunner().invoke(main, ["--config", str(bad), "config", "check"])
+    assert result.exit_code == 1
+    assert "brands[0].aliases" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_score_one_text(run) -> None:
+    result = run("score", "--json", "I'm cancelling my Kestrel Plus membership, switching to Trovia")
+    data = json.loads(result.output)
+    assert data["churn_target"] == "Kestrel" and data["churn_destination"] == "Trovia"
+    assert data["risk"] == "high"
+
+
+def test_score_file_writes_one_result_per_line_and_skips_bad_lines(run, tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "a", "text": "@KestrelHelp thanks so much, the jacket fits perfectly!"}),
+        "{not json",
+        json.dumps({"id": "b", "text": "Mi pedido todavía no ha llegado, voy a cancelar mi "
+                                       "suscripción de Kestrel Plus"}),
+        json.dumps({"id": "c"}),
+    ]
+    result = run("score", "--file", "-", input="\n".join(lines) + "\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["a", "b"]
+    happy, spanish = records
+    assert happy["sentiment"] > 0.05 and happy["risk"] == "low" and happy["complaint"] < 0.5
+    assert spanish["language"] == "es" and spanish["sentiment"] is None
+    assert spanish["churn_intent"] >= 0.8 and spanish["risk"] == "high"
+    for key in ("id", "sentiment", "language", "complaint", "churn_intent", "churn_target",
+                "risk", "reasons"):
+        assert key in happy
+    assert "line 2" in result.stderr and "line 4" in result.stderr
+
+
+def test_import_reports_bad_records_and_keeps_the_rest(run) -> None:
+    result = run("import", "--platform", "x", str(FIXTURES / "x_malformed.ndjson"), "--json")
+    data = json.loads(result.stdout)
+    [source] = data["sources"]
+    assert source["problems"], "malformed records are reported"
+    assert all(p["line"] >= 1 and "x_malformed.ndjson" in p["path"] for p in source["problems"])
+    assert source["received"] >= 1
+
+
+def test_mentions_and_overview_on_the_sample(run) -> None:
+    assert run("listen", "--once").exit_code == 0
+    rows = [json.loads(line) for line in
+            run("mentions", "--brand", "Kestrel", "--risk", "high", "--json",
+                "--limit", "1000").stdout.splitlines()]
+    assert rows and all("Kestrel" in r["brands"] and r["risk"] == "high" for r in rows)
+    searched = [json.loads(line) for line in
+                run("mentions", "-q", "refund", "--json", "--limit", "1000").stdout.splitlines()]
+    assert searched and all("refund" in r["text"].lower() for r in searched)
+    spanish = [json.loads(line) for line in
+               run("mentions", "--lang", "es", "--json", "--limit", "1000").stdout.splitlines()]
+    assert spanish and all(r["language"] == "es" for r in spanish)
+    overview = json.loads(run("report", "overview", "--json").stdout)
+    assert overview["brands"][0]["brand"] == "Kestrel"  # ours first
+    assert sum(b["share_of_voice"] for b in overview["brands"]) == pytest.approx(1, abs=0.01)
+    assert overview["top_risk"][0]["risk"] == "high"
+    text = run("report", "overview").stdout
+    assert "share of voice" in text and "Top risk posts" in text
+    assert run("mentions", "-q", '"unbalanced').exit_code == 2  # bad search syntax: usage error
