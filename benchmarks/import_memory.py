@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import orjson  # noqa: E402
+import orjson
 
-from benchmarks.synthetic import x_response_lines  # noqa: E402
+from benchmarks.synthetic import x_response_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ def main() -> None:
         size_mb = data.stat().st_size / 2**20
         env = {**os.environ, "EARFUL_DB": str(Path(tmp) / "import.db")}
         config = str(ROOT / "config.toml")
-        base_s, base_rss = child_peak_rss_mb(
+        _, base_rss = child_peak_rss_mb(
             [sys.executable, "-m", "earful", "--config", config, "config", "check"], env)
         seconds, rss = child_peak_rss_mb(
             [sys.executable, "-m", "earful", "--config", config, "import", "--platform", "x",

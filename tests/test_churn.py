@@ -76,6 +76,15 @@ CASES = [
     ("switching from @NimbusMarket to Kestrel", "en", DEFINITE, N, K, False, False),
     # -- English: negation and its scope ------------------------------------------------
     ("I'm not cancelling", "en", NEGATED, None, None, True, False),
+    # a threat taken back later in the post
+    ("was ready to cancel Kestrel Plus but support sorted the refund in 24h. staying", "en",
+     NEGATED, "Kestrel", None, True, False),
+    ("Thought about switching to Nimbus but Kestrel turned it around, keeping my membership",
+     "en", NEGATED, "Kestrel", "Nimbus", True, False),
+    ("Kündige Kestrel Plus doch nicht, der Support hat alles gelöst", "de", NEGATED, "Kestrel",
+     None, True, False),
+    ("I am staying far from Kestrel, cancelled my membership", "en", DEFINITE, "Kestrel", None,
+     False, False),
     ("I would never switch to Trovia", "en", NEGATED, None, T, True, False),
     ("no way I'm leaving Kestrel", "en", NEGATED, K, None, True, False),
     ("Not switching, Kestrel is fine", "en", NEGATED, K, None, True, False),

@@ -48,7 +48,8 @@ def test_config_error_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_score_one_text(run) -> None:
-    result = run("score", "--json", "I'm cancelling my Kestrel Plus membership, switching to Trovia")
+    result = run("score", "--json",
+                 "I'm cancelling my Kestrel Plus membership, switching to Trovia")
     data = json.loads(result.output)
     assert data["churn_target"] == "Kestrel" and data["churn_destination"] == "Trovia"
     assert data["risk"] == "high"

@@ -295,6 +295,9 @@ class ChurnDetector:
             if all(hit.end <= other.start or hit.start >= other.end for other in kept):
                 kept.append(hit)
         best = kept[0]
+        if not best.negated and _REVERSAL.search(norm):
+            # "was ready to cancel, but support sorted it. staying": the threat was withdrawn.
+            best.intent, best.negated, best.hypothetical = 0.05, True, False
         # Slots come from the strongest hit, then from others of the same polarity.
         pool = [h for h in kept if h.negated == best.negated]
         target = best.target or next((h.target for h in pool if h.target), None)
@@ -310,6 +313,15 @@ class ChurnDetector:
                            destination=dest if dest != target else None,
                            phrases=phrases[:MAX_PHRASES], negated=best.negated,
                            hypothetical=best.hypothetical)
+
+
+# Words that take a churn threat back. Searched in the normalised (lowercased, unaccented) text.
+_REVERSAL = re.compile(
+    r"\b(?:keep(?:ing)? my (?:membership|subscription|sub|plus|account)|"
+    r"(?:i'?m|i am|i'?ll|we'?re|will be) staying\b(?!\s+(?:far|away|clear))|staying\s*[.!]?\s*$|after all|"
+    r"changed my mind|turned (?:it|things) around|doch nicht|me quedo|je reste|ich bleibe|"
+    r"vou ficar|resto cliente)\b"
+)
 
 
 def _near(gap: str, max_words: int, *, commas: bool = True) -> bool:

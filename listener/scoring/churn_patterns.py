@@ -254,6 +254,8 @@ EN = language(
              after="dest", need=True, proper=True),
         rule(r"\bswitch(?:ing|ed|es)?\s+(?:over\s+|away\s+)?from\b", 0.9, after="target",
              need=True, proper=True),
+        rule(r"\b(?:mov(?:e|ed|ing)|migrat(?:e|ed|ing))\s+(?:over\s+|away\s+)?from\b", 0.9,
+             after="target", need=True),
         rule(r"\b(?:mov(?:e|ed|ing)|go(?:ing)? back|went back|head(?:ing)? (?:back )?over|"
              r"jump(?:ing|ed)? ship|migrat(?:e|ed|ing))\s+(?:over\s+|back\s+|my \w+\s+|"
              r"everything\s+)?to\b", 0.9, after="dest", need=True),
@@ -344,7 +346,7 @@ ES = language(
         "desuscri|desinscri|ultim|últim"
     ),
     rules=[
-        rule(r"\b(?:cancel(?:ar|o|e|are|amos|ando|ado|aria)|anul(?:ar|o|e|are|ando|ado))\b",
+        rule(r"\b(?:cancel(?:ar|a|en|o|e|are|amos|ando|ado|aria)|anul(?:ar|o|e|are|ando|ado))\b",
              0.95, objects="membership", bare=False),
         rule(r"\b(?:me\s+(?:doy|di|he dado|dare|estoy dando|voy a dar|acabo de dar)|dar|darme|"
              r"darse|dado|nos\s+(?:damos|dimos)|se\s+(?:dio|da|ha dado|va a dar))\s+de\s+baja\b",
@@ -524,7 +526,7 @@ PT = language(
         "apag|tchau|adeus|perde|renov|descadastr|desinscrev|volt|retorn|ultim|últim"
     ),
     rules=[
-        rule(r"\bcancel(?:ar|o|ei|ou|ando|ado|amos|arei|aria)\b", 0.95, objects="membership",
+        rule(r"\bcancel(?:ar|a|e|em|o|ei|ou|ando|ado|amos|arei|aria)\b", 0.95, objects="membership",
              bare=False),
         rule(r"\b(?:vou|vamos|to|estou|ja)\s+(?:mudar|trocar|migrar|passar|indo|mudando|"
              r"migrando|trocando)\s+(?:para|pra|pro|pela|pelo)\b|\b(?:mudei|troquei|migrei|"
