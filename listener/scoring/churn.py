@@ -318,7 +318,8 @@ class ChurnDetector:
 # Words that take a churn threat back. Searched in the normalised (lowercased, unaccented) text.
 _REVERSAL = re.compile(
     r"\b(?:keep(?:ing)? my (?:membership|subscription|sub|plus|account)|"
-    r"(?:i'?m|i am|i'?ll|we'?re|will be) staying\b(?!\s+(?:far|away|clear))|staying\s*[.!]?\s*$|after all|"
+    r"(?:i'?m|i am|i'?ll|we'?re|will be) staying\b(?!\s+(?:far|away|clear))|"
+    r"staying\s*[.!]?\s*$|after all|"
     r"changed my mind|turned (?:it|things) around|doch nicht|me quedo|je reste|ich bleibe|"
     r"vou ficar|resto cliente)\b"
 )
