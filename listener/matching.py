@@ -23,9 +23,14 @@ _SPACES = re.compile(r"\s+")
 _LATIN = r"0-9A-Za-z_\u00c0-\u024f"
 
 
-def _term_pattern(term: str) -> str:
-    body = r"\s+".join(re.escape(word) for word in term.split())
-    before = rf"(?<![{_LATIN}@#])" if term[0] in "@#" or re.match(rf"[{_LATIN}]", term[0]) else ""
+_LATIN_CHAR = re.compile(rf"[{_LATIN}]")
+_LEFT_BLOCKERS = re.compile(rf"[{_LATIN}@#]")
+
+
+def _term_pattern(term: str, *, left: bool = True) -> str:
+    body = r"\s+".join(re.escape(word) for word in term.lower().split())
+    needs_left = left and (term[0] in "@#" or _LATIN_CHAR.match(term[0]))
+    before = rf"(?<![{_LATIN}@#])" if needs_left else ""
     after = rf"(?![{_LATIN}])" if re.match(rf"[{_LATIN}]", term[-1]) else ""
     return before + body + after
 
@@ -76,9 +81,11 @@ class Matcher:
                              for t in sorted(brand.exclude, key=len, reverse=True)),
                     re.IGNORECASE,
                 )
-        # Longest first, so "Kestrel Goods" wins over "Kestrel" at the same position.
+        # Longest first, so "Kestrel Goods" wins over "Kestrel" at the same position. The
+        # pattern runs on lowercased text and checks the left boundary in Python: without
+        # IGNORECASE and a leading look-behind, `re` can skip ahead by the terms' first letters.
         ordered = sorted(self._terms, key=len, reverse=True)
-        self._pattern = re.compile("|".join(_term_pattern(t) for t in ordered), re.IGNORECASE)
+        self._pattern = re.compile("|".join(_term_pattern(t, left=False) for t in ordered))
 
     def match_text(self, text: str, community: str | None = None) -> list[BrandMatch]:
         """The brands a text names (each once, in order of first appearance)."""
@@ -88,7 +95,13 @@ class Matcher:
             if term is not None:
                 found[term.brand] = BrandMatch(term.brand, term.role, term.rule)
         masked: dict[str, list[tuple[int, int]]] = {}
-        for hit in self._pattern.finditer(text):
+        lowered = text.lower()
+        for hit in self._pattern.finditer(lowered):
+            start = hit.start()
+            if start and _LEFT_BLOCKERS.match(lowered, start - 1) and (
+                    _LATIN_CHAR.match(lowered, start)
+                    or lowered[start] in "@#"):
+                continue  # "xkestrel" or "@@handle": not on a word boundary
             term = self._terms[_norm(hit.group())]
             if term.brand in found:
                 continue
@@ -96,8 +109,8 @@ class Matcher:
             if exclusion is not None:
                 spans = masked.get(term.brand)
                 if spans is None:
-                    spans = masked[term.brand] = [m.span() for m in exclusion.finditer(text)]
-                if any(start <= hit.start() < end for start, end in spans):
+                    spans = masked[term.brand] = [m.span() for m in exclusion.finditer(lowered)]
+                if any(begin <= start < end for begin, end in spans):
                     continue
             found[term.brand] = BrandMatch(term.brand, term.role, term.rule)
         return list(found.values())

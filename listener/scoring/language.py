@@ -46,6 +46,13 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     ),
     "nl": frozenset("het een niet ik mijn met voor maar nog wel dank bestelling".split()),
 }
+# Each function word belongs to exactly one language (any shared word would be evidence for two).
+_WORD_LANGUAGE = {
+    word: code
+    for code, vocabulary in _FUNCTION_WORDS.items()
+    for word in vocabulary
+    if sum(word in other for other in _FUNCTION_WORDS.values()) == 1
+}
 # X tags that are not languages: undetermined, hashtags/mentions/links/media only, etc.
 _NOT_LANGUAGES = frozenset({"und", "qme", "qht", "qam", "qst", "zxx", "art"})
 
@@ -86,19 +93,24 @@ class LanguageDetector:
         stripped = _URLS_HANDLES.sub(" ", text)
         if not _NON_LATIN.search(stripped):
             words = _WORDS.findall(stripped.lower())
-            counts = {code: sum(1 for w in words if w in vocab)
-                      for code, vocab in _FUNCTION_WORDS.items()}
-            english = counts["en"]
-            others = max(count for code, count in counts.items() if code != "en")
-            if english >= 2 and english >= 4 * others and "en" in self.languages:
-                return "en", min(0.99, 0.75 + 0.05 * english)
-            if others == 0 and "en" in self.languages and stripped.isascii():
+            if not words:
+                return "und", 0.0
+            counts = dict.fromkeys(_FUNCTION_WORDS, 0)
+            for word in words:
+                code = _WORD_LANGUAGE.get(word)
+                if code is not None:
+                    counts[code] += 1
+            ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
+            (best, top), (_, second) = ranked[0], ranked[1]
+            # Function words settle plain text in any of the languages that have them.
+            if top >= 2 and top >= 4 * second and best in self.languages:
+                return best, min(0.99, 0.75 + 0.05 * top)
+            if top == counts["en"] and second == 0 and "en" in self.languages \
+                    and stripped.isascii():
                 evidence = sum(1 for w in words
                                if w in self.english_vocabulary or w in _FUNCTION_WORDS["en"])
                 if evidence and evidence * 3 >= len(words):
                     return "en", 0.6
-            if not words:
-                return "und", 0.0
         return self._lingua_detect(stripped)
 
     def _lingua_detect(self, text: str) -> tuple[str, float]:
