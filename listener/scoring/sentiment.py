@@ -12,10 +12,21 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    N_SCALAR,
+    NEGATE,
+    SentimentIntensityAnalyzer,
+    SentiText,
+)
 
 SCORED_LANGUAGES = frozenset({"en", "und"})
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NEGATE = frozenset(NEGATE)
+
+
+def _negated(word: str) -> bool:
+    return word in _NEGATE or "n't" in word
 
 
 def _table(name: str) -> list[tuple[str, str]]:
@@ -52,6 +63,36 @@ class FastVader(SentimentIntensityAnalyzer):
             last = start + 1
         parts.append(text[last:])
         return "".join(parts)
+
+    @staticmethod
+    def _negation_check(valence: float, words_and_emoticons: list[str], start_i: int,
+                        i: int) -> float:
+        # VADER's own lowercases the whole post for every sentiment word; only the three words
+        # before it are ever read.
+        def low(k: int) -> str:
+            return str(words_and_emoticons[k]).lower()
+
+        if start_i == 0:
+            if _negated(low(i - 1)):
+                valence = valence * N_SCALAR
+        elif start_i == 1:
+            two, one = low(i - 2), low(i - 1)
+            if two == "never" and (one == "so" or one == "this"):
+                valence = valence * 1.25
+            elif two == "without" and one == "doubt":
+                pass
+            elif _negated(two):
+                valence = valence * N_SCALAR
+        elif start_i == 2:
+            three, two, one = low(i - 3), low(i - 2), low(i - 1)
+            if (three == "never" and (two == "so" or two == "this")) or (
+                    one == "so" or one == "this"):
+                valence = valence * 1.25
+            elif three == "without" and (two == "doubt" or one == "doubt"):
+                pass
+            elif _negated(three):
+                valence = valence * N_SCALAR
+        return valence
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         text = (text if text.isascii() else self._describe(text)).strip()
