@@ -100,17 +100,16 @@ def render_overview(data: dict[str, Any]) -> RenderableType:
     )
     volume = Table(title="Volume, sentiment and share of voice", title_justify="left")
     for column, justify in (("Brand", "left"), ("Role", "left"), ("Mentions", "right"),
-                            ("Share of voice", "right"), ("Positive", "right"),
-                            ("Neutral", "right"), ("Negative", "right"), ("Net", "right"),
-                            ("High risk", "right"), ("Churn threats", "right"),
-                            ("Opportunities", "right"), ("Platforms", "left")):
-        volume.add_column(column, justify=justify)  # type: ignore[arg-type]
+                            ("SoV", "right"), ("Pos", "right"), ("Neu", "right"),
+                            ("Neg", "right"), ("Net", "right"), ("High risk", "right"),
+                            ("Churn", "right"), ("Opport.", "right")):
+        volume.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for entry in data["brands"]:
         sentiment, n = entry["sentiment"], entry["mentions"]
         net = entry["net_sentiment"]
         volume.add_row(
             Text(entry["brand"], style="bold" if entry["role"] == "brand" else ""),
-            "ours" if entry["role"] == "brand" else "competitor",
+            "ours" if entry["role"] == "brand" else "rival",
             f"{n:,}", f"{entry['share_of_voice']:.0%}",
             Text(_pct(sentiment["positive"], n), style="green"), _pct(sentiment["neutral"], n),
             Text(_pct(sentiment["negative"], n), style="red"),
@@ -118,17 +117,19 @@ def render_overview(data: dict[str, Any]) -> RenderableType:
                  style="green" if (net or 0) > 0 else "red" if (net or 0) < 0 else ""),
             Text(str(entry["risk"]["high"]), style="bold red" if entry["risk"]["high"] else ""),
             str(entry["churn_threats"]), str(entry["opportunities"]),
-            ", ".join(f"{p} {c}" for p, c in sorted(entry["platforms"].items())),
         )
-    risks = Table(title="Top risk posts", title_justify="left", show_lines=False)
-    for column in ("Risk", "When", "Where", "Author", "Brands", "Text", "Why"):
-        risks.add_column(column, overflow="fold")
+    volume.caption = ("SoV: share of voice among tracked brands. Net: (positive − negative) / "
+                      "scored. Churn: threats to leave; Opport.: people leaving a rival.")
+    risks = Table(title="Top risk posts", title_justify="left", show_lines=True)
+    for column, ratio in (("Risk", None), ("When", None), ("Where", None), ("Author", 1),
+                          ("Text", 4), ("Why", 3)):
+        risks.add_column(column, overflow="fold", ratio=ratio)
     for row in data["top_risk"]:
         risks.add_row(
             Text(row["risk"], style="bold red" if row["risk"] == "high" else "yellow"),
             row["created_at"][:16].replace("T", " "), row["platform"],
-            row["author_handle"] or "?", ", ".join(row["brands"]),
-            _snippet(row["text"], 90), "; ".join(row["reasons"][:2]),
+            row["author_handle"] or "?", _snippet(row["text"], 140),
+            "; ".join(row["reasons"][:2]),
         )
     parts: list[RenderableType] = [head, volume]
     if data["top_risk"]:
