@@ -104,3 +104,24 @@ def test_mentions_and_overview_on_the_sample(run) -> None:
     text = run("report", "overview").stdout
     assert "share of voice" in text and "Top risk posts" in text
     assert run("mentions", "-q", '"unbalanced').exit_code == 2  # bad search syntax: usage error
+
+
+def test_post_text_is_shown_literally_not_as_markup(settings, tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from earful.reports.mentions import render_mentions
+    from earful.reports.scoring import render_score
+    from listener.scoring import Scorer
+
+    text = "[bold]urgent[/bold] [red] @KestrelHelp refund please"
+    console = Console(file=io.StringIO(), width=200)
+    console.print(render_score(text, Scorer(settings).score_text(text)))
+    row = {"created_at": "2026-11-02T10:00:00Z", "platform": "x", "community": None,
+           "author_handle": "[dim]eve", "brands": ["Kestrel"], "language": "en",
+           "sentiment": 0.0, "sentiment_label": "neutral", "risk": "low", "text": text,
+           "id": "x:1"}
+    console.print(render_mentions([row]))
+    shown = console.file.getvalue()
+    assert "[bold]urgent[/bold]" in shown and "[dim]eve" in shown

@@ -23,13 +23,13 @@ def render_mentions(rows: list[dict[str, Any]]) -> RenderableType:
         table.add_row(
             row["created_at"][:16].replace("T", " "),
             row["platform"] + (f" r/{row['community']}" if row["community"] else ""),
-            row["author_handle"] or "?",
+            Text(row["author_handle"] or "?"),
             ", ".join(row["brands"]),
             row["language"] or "",
             Text("–" if compound is None else f"{compound:+.2f}",
                  style=_SENTIMENT_STYLE.get(row["sentiment_label"] or "", "")),
             Text(row["risk"] or "", style=_RISK_STYLE.get(row["risk"] or "", "")),
-            " ".join(row["text"].split())[:140],
+            Text(" ".join(row["text"].split())[:140]),  # data, not markup
             row["id"],
         )
     return table

@@ -128,8 +128,9 @@ def render_overview(data: dict[str, Any]) -> RenderableType:
         risks.add_row(
             Text(row["risk"], style="bold red" if row["risk"] == "high" else "yellow"),
             row["created_at"][:16].replace("T", " "), row["platform"],
-            row["author_handle"] or "?", _snippet(row["text"], 140),
-            "; ".join(row["reasons"][:2]),
+            # Posts are data, not markup: Text keeps "[urgent]" from being read as a style.
+            Text(row["author_handle"] or "?"), Text(_snippet(row["text"], 140)),
+            Text("; ".join(row["reasons"][:2])),
         )
     parts: list[RenderableType] = [head, volume]
     if data["top_risk"]:

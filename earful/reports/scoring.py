@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -27,19 +28,19 @@ def render_score(text: str, score: Score) -> RenderableType:
         if score.churn.destination:
             churn += f" for {score.churn.destination}"
     if score.churn.phrases:
-        churn += f"  ({', '.join(repr(p) for p in score.churn.phrases)})"
+        churn += f"  ({escape(', '.join(repr(p) for p in score.churn.phrases))})"
     if score.churn.negated:
-        churn += "  [negated]"
+        churn += "  (negated)"
     if score.churn.hypothetical:
-        churn += "  [conditional]"
+        churn += "  (conditional)"
     table.add_row("Language", f"{score.language} ({score.language_confidence:.2f})")
     table.add_row("Sentiment", sentiment)
-    table.add_row("Complaint", f"{score.complaint:.2f}  {score.complaint_reason}")
+    table.add_row("Complaint", f"{score.complaint:.2f}  {escape(score.complaint_reason)}")
     table.add_row("Churn intent", churn)
     if score.opportunity:
         table.add_row("Opportunity", "yes: someone is leaving a competitor")
     style = _RISK_STYLE[score.risk]
     table.add_row("Risk", f"[{style}]{score.risk}[/] ({score.risk_score:.1f} points)")
     for reason in score.reasons:
-        table.add_row("", f"• {reason}")
-    return Panel(table, title=" ".join(text.split())[:80], title_align="left")
+        table.add_row("", f"• {escape(reason)}")
+    return Panel(table, title=escape(" ".join(text.split())[:80]), title_align="left")
