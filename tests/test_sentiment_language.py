@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from listener.scoring.language import LanguageDetector
+from listener.scoring.sentiment import FastVader, SentimentScorer
+from tests.conftest import ROOT
+
+SAMPLE_TEXTS = [
+    tweet["text"]
+    for line in (ROOT / "listener" / "sample" / "x_search.ndjson").read_text().splitlines()
+    for tweet in json.loads(line)["data"]
+]
+TRICKY = [
+    "😡😡 @KestrelHelp", "hi😡there", " 👍 ok 👎 ", "never so good", "it isn't bad at all",
+    "without doubt the best", "NOT good. not GOOD!!", "kind of ok", "the least bad option",
+    "I don't hate it but it's meh", ":) :( :D", "Café was great 🙂 ñ", "",
+]
+
+
+def test_fast_vader_gives_vaders_own_scores() -> None:
+    bare, fast = SentimentIntensityAnalyzer(), FastVader()
+    for text in SAMPLE_TEXTS + TRICKY:
+        assert fast.polarity_scores(text) == bare.polarity_scores(text), text
+
+
+def test_lexicon_layer_scores_what_vader_misses() -> None:
+    bare, ours = SentimentIntensityAnalyzer(), SentimentScorer()
+    for text in ("what a ripoff", "the app keeps crashing", "@KestrelHelp 😡", "👎"):
+        assert bare.polarity_scores(text)["compound"] == 0
+        assert ours.score(text).compound < -0.05, text
+    assert ours.score("these boots are 🔥").label == "positive"
+
+
+def test_other_languages_are_not_given_an_english_score() -> None:
+    ours = SentimentScorer()
+    spanish = ours.score("Mi pedido no ha llegado", "es")
+    assert spanish.compound is None and spanish.label == "unscored" and spanish.basis == "none"
+    angry = ours.score("Mi pedido no ha llegado 😡", "es")
+    assert angry.basis == "emoji" and angry.compound < 0
+
+
+@pytest.fixture(scope="module")
+def detector() -> LanguageDetector:
+    return LanguageDetector(["en", "es", "fr", "de", "pt", "it", "nl", "ja"],
+                            SentimentScorer().analyzer.lexicon)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("@KestrelHelp my order still hasn't arrived and nobody answers", "en"),
+    ("Damn typos :(", "en"),
+    ("outstanding!", "en"),
+    ("Mi pedido todavía no ha llegado y nadie responde", "es"),
+    ("Je vais résilier mon abonnement, toujours pas de remboursement", "fr"),
+    ("Meine Bestellung ist immer noch nicht da", "de"),
+    ("Adorei a jaqueta, chegou super rápido!", "pt"),
+    ("Grazie mille, tutto perfetto", "it"),
+    ("Kestrelの注文、もう届かない", "ja"),
+    ("@KestrelHelp https://t.co/abc", "und"),
+])
+def test_language(detector: LanguageDetector, text: str, language: str) -> None:
+    assert detector.detect(text)[0] == language
+
+
+def test_platform_tag_is_trusted_unless_it_is_not_a_language(detector) -> None:
+    assert detector.detect("ok", hint="es") == ("es", 0.95)
+    assert detector.detect("Meine Bestellung ist immer noch nicht da", hint="qme")[0] == "de"
