@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from earful.config import ScoringConfig
+from earful.models import BrandMatch, ChurnSignal
+from listener.scoring.risk import assess
+
+OURS = frozenset({"Kestrel"})
+KESTREL = [BrandMatch("Kestrel", "brand", "name:Kestrel")]
+TROVIA = [BrandMatch("Trovia", "competitor", "name:Trovia")]
+
+
+def risk(config: ScoringConfig | None = None, **kwargs):
+    base = {"sentiment": 0.0, "complaint": 0.1, "complaint_reason": "no complaint cues",
+            "churn": ChurnSignal(), "matches": KESTREL, "ours": OURS}
+    return assess(config or ScoringConfig(), **{**base, **kwargs})
+
+
+def test_definite_churn_from_us_is_high() -> None:
+    result = risk(churn=ChurnSignal(0.95, "Kestrel", "Trovia", ["switching to Trovia"]))
+    assert result.tier == "high" and not result.opportunity
+    assert "leaving Kestrel" in result.reasons[0]
+
+
+def test_leaving_a_competitor_is_an_opportunity() -> None:
+    result = risk(churn=ChurnSignal(0.95, "Trovia", "Kestrel", ["moved from Trovia"]),
+                  matches=TROVIA + KESTREL)
+    assert result.tier == "low" and result.opportunity
+
+
+def test_reach_amplifies_only_what_is_already_negative() -> None:
+    happy = risk(sentiment=0.8, followers=2_000_000, engagement=5000)
+    assert happy.tier == "low" and happy.points == 0
+    angry = risk(sentiment=-0.8, complaint=0.9, complaint_reason="cues")
+    assert angry.tier == "medium"
+    loud = risk(sentiment=-0.8, complaint=0.9, complaint_reason="cues", followers=250_000)
+    assert loud.tier == "high" and any("very high-reach" in r for r in loud.reasons)
+
+
+def test_brand_accounts_own_posts_are_low() -> None:
+    result = risk(churn=ChurnSignal(0.95, "Kestrel"), own_brand="Kestrel")
+    assert result.tier == "low" and "own account" in result.reasons[0]
+
+
+def test_thresholds_come_from_the_config() -> None:
+    strict = ScoringConfig(complaint=0.95)
+    assert risk(strict, complaint=0.9, complaint_reason="c", sentiment=-0.9).points == 1.0
+    touchy = ScoringConfig(risk={"medium": 0.5, "high": 1.0})
+    assert risk(touchy, complaint=0.6, complaint_reason="c").tier == "high"
