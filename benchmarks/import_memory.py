@@ -35,16 +35,27 @@ def child_peak_rss_mb(args: list[str], env: dict[str, str]) -> tuple[float, floa
     return elapsed, usage.ru_maxrss / 1024
 
 
+def write_file(path: Path, posts: int, per_response: int) -> None:
+    with path.open("wb") as out:
+        for response in x_response_lines(posts, per_response):
+            out.write(orjson.dumps(response) + b"\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--per-response", type=int, default=100)
+    parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.write:
+        write_file(args.write, args.posts, args.per_response)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "tweets.ndjson"
-        with data.open("wb") as out:
-            for response in x_response_lines(args.posts, args.per_response):
-                out.write(orjson.dumps(response) + b"\n")
+        # Written by a child: a forked child's peak RSS counts the parent's pages until it
+        # execs, so this process must stay small for the figures below to mean anything.
+        subprocess.run([sys.executable, __file__, "--write", str(data), "--posts",
+                        str(args.posts), "--per-response", str(args.per_response)], check=True)
         size_mb = data.stat().st_size / 2**20
         env = {**os.environ, "EARFUL_DB": str(Path(tmp) / "import.db")}
         config = str(ROOT / "config.toml")

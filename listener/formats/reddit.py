@@ -12,6 +12,7 @@ from typing import Any
 
 from earful.models import Author, Post
 from listener.formats import ParseError
+from listener.formats.fields import as_int, as_str, type_name
 
 _SITE = "https://www.reddit.com"
 _KINDS = {"t3": "submission", "t1": "comment"}
@@ -32,7 +33,7 @@ def posts_from_listing(doc: Any) -> Iterator[Post | ParseError]:
             yield from posts_from_listing(item)
         return
     if not isinstance(doc, dict):
-        yield ParseError(f"expected a Reddit listing or record, got {_type(doc)}")
+        yield ParseError(f"expected a Reddit listing or record, got {type_name(doc)}")
         return
     kind = doc.get("kind")
     if kind == "Listing":
@@ -66,7 +67,7 @@ def post_from_thing(obj: Any) -> Post:
     without its nested ``replies`` listing.
     """
     if not isinstance(obj, dict):
-        raise ParseError(f"expected a Reddit submission or comment object, got {_type(obj)}")
+        raise ParseError(f"expected a Reddit submission or comment object, got {type_name(obj)}")
     kind = obj.get("kind")
     if kind is None:
         data = obj
@@ -80,7 +81,7 @@ def post_from_thing(obj: Any) -> Post:
 
     base_id = data.get("id") or ""
     if not isinstance(base_id, str):
-        raise ParseError(f"Reddit record's 'id' should be a string, not {_type(base_id)}")
+        raise ParseError(f"Reddit record's 'id' should be a string, not {type_name(base_id)}")
     name = data.get("name")
     if isinstance(name, str) and name.startswith(prefix + "_"):
         native_id = name
@@ -93,7 +94,7 @@ def post_from_thing(obj: Any) -> Post:
     if comment:
         text = _required_str(data, "body")
         thread_id = _fullname(data.get("link_id"), "t3")
-        parent_id = _str(data.get("parent_id"))
+        parent_id = as_str(data.get("parent_id"))
     else:
         text = _required_str(data, "title")
         selftext = data.get("selftext")
@@ -111,11 +112,11 @@ def post_from_thing(obj: Any) -> Post:
             f"{data['created_utc']!r}"
         )
 
-    community = _str(data.get("subreddit"))
+    community = as_str(data.get("subreddit"))
     if community and community[:2].lower() == "r/":
         community = community[2:]
     edited = data.get("edited")
-    score = _int(data.get("score"))
+    score = as_int(data.get("score"))
     raw = data
     if isinstance(data.get("replies"), dict | list):
         # Each comment would otherwise carry its whole subtree, once per ancestor.
@@ -133,8 +134,8 @@ def post_from_thing(obj: Any) -> Post:
         thread_id=thread_id,
         parent_id=parent_id,
         community=community,
-        likes=score if score is not None else _int(data.get("ups")),
-        replies=None if comment else _int(data.get("num_comments")),
+        likes=score if score is not None else as_int(data.get("ups")),
+        replies=None if comment else as_int(data.get("num_comments")),
         edited_at=None if isinstance(edited, bool) else _epoch(edited),
         raw=raw,
     )
@@ -158,7 +159,7 @@ def _prefix(data: dict[str, Any]) -> str:
 def _url(
     data: dict[str, Any], community: str | None, base_id: str, thread_id: str | None, comment: bool
 ) -> str | None:
-    permalink = _str(data.get("permalink"))
+    permalink = as_str(data.get("permalink"))
     if permalink:
         return permalink if permalink.startswith("http") else _SITE + permalink
     root = f"{_SITE}/r/{community}" if community else _SITE
@@ -201,17 +202,5 @@ def _required_str(data: dict[str, Any], key: str) -> str:
     if value is None:
         raise ParseError(f"Reddit record has no {key!r}")
     if not isinstance(value, str):
-        raise ParseError(f"Reddit record's {key!r} should be a string, not {_type(value)}")
+        raise ParseError(f"Reddit record's {key!r} should be a string, not {type_name(value)}")
     return value
-
-
-def _str(value: Any) -> str | None:
-    return value if type(value) is str and value else None
-
-
-def _int(value: Any) -> int | None:
-    return value if type(value) is int else None
-
-
-def _type(value: Any) -> str:
-    return "null" if value is None else type(value).__name__

@@ -9,6 +9,7 @@ from typing import Any
 
 from earful.models import Author, Post
 from listener.formats import ParseError
+from listener.formats.fields import as_int, as_str, type_name
 
 _TWITTER_EPOCH_MS = 1288834974657
 _RETWEET_PREFIX = re.compile(r"RT @(\w{1,15}): ")
@@ -31,13 +32,14 @@ def posts_from_response(doc: Any) -> Iterator[Post | ParseError]:
             yield from posts_from_response(item)
         return
     if not isinstance(doc, dict):
-        yield ParseError(f"expected an X API response or tweet object, got {_type(doc)}")
+        yield ParseError(f"expected an X API response or tweet object, got {type_name(doc)}")
         return
     if doc.get("data") is not None:
         data = doc["data"]
         tweets = [data] if isinstance(data, dict) else data
         if not isinstance(tweets, list):
-            yield ParseError(f"X response 'data' should be a tweet or a list, not {_type(data)}")
+            yield ParseError(
+                f"X response 'data' should be a tweet or a list, not {type_name(data)}")
             return
         includes = doc.get("includes")
         if not isinstance(includes, dict):
@@ -77,13 +79,13 @@ def post_from_tweet(tweet: Any, users: Index | None = None, originals: Index | N
     users = users or {}
     originals = originals or {}
     if not isinstance(tweet, dict):
-        raise ParseError(f"expected a tweet object, got {_type(tweet)}")
+        raise ParseError(f"expected a tweet object, got {type_name(tweet)}")
     tweet_id = _id(tweet.get("id"))
     if tweet_id is None:
         raise ParseError("tweet has no 'id'")
     text = tweet.get("text")
     if not isinstance(text, str):
-        problem = "no 'text'" if text is None else f"a {_type(text)} 'text'"
+        problem = "no 'text'" if text is None else f"a {type_name(text)} 'text'"
         raise ParseError(f"tweet {tweet_id} has {problem}")
     text = _full_text(tweet) or text
 
@@ -123,13 +125,13 @@ def post_from_tweet(tweet: Any, users: Index | None = None, originals: Index | N
         kind=kind,
         url=f"https://x.com/{username}/status/{tweet_id}",
         author=author,
-        lang=_str(tweet.get("lang")),
+        lang=as_str(tweet.get("lang")),
         thread_id=_id(tweet.get("conversation_id")),
         parent_id=references.get("replied_to"),
-        likes=_int(metrics.get("like_count")),
-        replies=_int(metrics.get("reply_count")),
-        reposts=_int(metrics.get("retweet_count")),
-        quotes=_int(metrics.get("quote_count")),
+        likes=as_int(metrics.get("like_count")),
+        replies=as_int(metrics.get("reply_count")),
+        reposts=as_int(metrics.get("retweet_count")),
+        quotes=as_int(metrics.get("quote_count")),
         edited_at=edited_at,
         version_id=version_id,
         raw=tweet,
@@ -139,21 +141,21 @@ def post_from_tweet(tweet: Any, users: Index | None = None, originals: Index | N
 def _full_text(tweet: dict[str, Any]) -> str | None:
     # Long posts carry the truncated text in ``text`` and the whole post in ``note_tweet``.
     note = tweet.get("note_tweet")
-    return _str(note.get("text")) if isinstance(note, dict) else None
+    return as_str(note.get("text")) if isinstance(note, dict) else None
 
 
 def _retweet_text(text: str, original: dict[str, Any] | None, users: Index) -> str:
     # X truncates a retweet's own text; the original in includes has all of it.
     if original is None:
         return text
-    full = _full_text(original) or _str(original.get("text"))
+    full = _full_text(original) or as_str(original.get("text"))
     if full is None:
         return text
     match = _RETWEET_PREFIX.match(text)
     username = match.group(1) if match else None
     if username is None:
         user = users.get(_id(original.get("author_id")) or "")
-        username = _str(user.get("username")) if user else None
+        username = as_str(user.get("username")) if user else None
     return f"RT @{username}: {full}" if username else text
 
 
@@ -168,12 +170,12 @@ def _author(user: dict[str, Any] | None, author_id: str | None) -> Author | None
     return Author(
         platform="x",
         native_id=user_id,
-        handle=_str(user.get("username")),
-        name=_str(user.get("name")),
-        followers=_int(metrics.get("followers_count")),
-        following=_int(metrics.get("following_count")),
+        handle=as_str(user.get("username")),
+        name=as_str(user.get("name")),
+        followers=as_int(metrics.get("followers_count")),
+        following=as_int(metrics.get("following_count")),
         verified=verified if isinstance(verified, bool) else None,
-        post_count=_int(metrics.get("tweet_count")),
+        post_count=as_int(metrics.get("tweet_count")),
         created_at=_iso_time(user.get("created_at")),
     )
 
@@ -229,15 +231,3 @@ def _id(value: Any) -> str | None:
     if type(value) is str:
         return value or None
     return str(value) if type(value) is int else None
-
-
-def _str(value: Any) -> str | None:
-    return value if type(value) is str and value else None
-
-
-def _int(value: Any) -> int | None:
-    return value if type(value) is int else None
-
-
-def _type(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
