@@ -212,8 +212,8 @@ def listen(app: App, once: bool, sources: tuple[str, ...], as_json: bool) -> Non
                                  f"{', '.join(app.settings.sources)}", param_hint="--source")
     from listener.pipeline import Pipeline
 
-    pipeline = Pipeline(app.settings, app.store)
-    runs = pipeline.run_once(only=sources)
+    with Pipeline(app.settings, app.store) as pipeline:
+        runs = pipeline.run_once(only=sources)
     _print_runs(runs, as_json)
 
 
@@ -244,8 +244,7 @@ def import_(app: App, platform: str, restart: bool, batch_size: int, files: tupl
     if restart:
         for path in source.paths:
             app.store.set_checkpoint(source.checkpoint_key(path), {})
-    pipeline = Pipeline(app.settings, app.store)
-    with _progress() as progress:
+    with Pipeline(app.settings, app.store) as pipeline, _progress() as progress:
         task = progress.add_task(f"Importing {len(files)} file(s)", total=None)
         run = pipeline.run_source(
             source, progress=lambda done, total: progress.update(task, completed=done))

@@ -171,6 +171,18 @@ class StoreConfig(_Model):
     path: str = "earful.db"
 
 
+class PipelineConfig(_Model):
+    """How the pipeline uses the machine."""
+
+    # Processes that match and score while the main one stores: 0 = one per CPU core,
+    # 1 = score in the main process. Small batches are always scored in-process.
+    workers: int = Field(default=0, ge=0, le=64)
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers or (os.cpu_count() or 1)
+
+
 class Settings(_Model):
     """The whole validated configuration."""
 
@@ -178,6 +190,7 @@ class Settings(_Model):
     brands: list[BrandConfig] = Field(min_length=1)
     sources: dict[str, SourceConfig] = {}
     scoring: ScoringConfig = ScoringConfig()
+    pipeline: PipelineConfig = PipelineConfig()
     # Where the file was read from: relative paths (store, replay files) resolve against it.
     base_dir: Path = Field(default=Path("."), exclude=True)
 

@@ -15,9 +15,10 @@ def utc_iso(moment: datetime | None) -> str | None:
     """Render a datetime as the store's canonical text: ``2026-11-02T14:05:09Z`` (UTC)."""
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.tzinfo is not None and moment.utcoffset():
+        moment = moment.astimezone(UTC)
+    # isoformat is several times faster than strftime, and this runs for every stored post.
+    return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 @dataclass(slots=True)

@@ -52,8 +52,8 @@ class Filters:
         clauses: list[str] = []
         params: list[Any] = []
         if self.brand:
-            clauses.append(f"{mention}.id IN (SELECT mention_id FROM mention_brands "
-                           "WHERE brand = ? COLLATE NOCASE)")
+            clauses.append(f"EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = "
+                           f"{mention}.id AND b.brand = ? COLLATE NOCASE)")
             params.append(self.brand)
         for column, value in ((f"{mention}.platform", self.platform),
                               (f"{score}.risk", self.risk),

@@ -121,6 +121,8 @@ class Matcher:
 
     def own_brand(self, post: Post) -> str | None:
         """The brand whose own account wrote the post (a support reply), if any."""
-        if post.author is None or not post.author.handle:
-            return None
-        return self._own_handles.get(post.author.handle.lstrip("@").lower())
+        return self.own_handle(post.author.handle if post.author else None)
+
+    def own_handle(self, handle: str | None) -> str | None:
+        """The brand whose own account ``handle`` is, if any."""
+        return self._own_handles.get(handle.lstrip("@").lower()) if handle else None

@@ -7,8 +7,9 @@ Routing and alerts hang on :attr:`Pipeline.after_store`: each hook receives the
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from earful.config import Settings
@@ -18,7 +19,8 @@ from earful.store import SaveResult, Scored, Store
 from listener.formats import Problem
 from listener.matching import Matcher
 from listener.scoring import Scorer
-from listener.sources import Progress, Source, build_source
+from listener.sources import Batch, Progress, Source, build_source
+from listener.workers import Outcome, Result, ScoringPool, decode, job, run
 
 log = logging.getLogger(__name__)
 
@@ -71,59 +73,124 @@ class SourceRun:
 
 AfterStore = Callable[[BatchResult], None]
 
+# Below this many posts a batch is scored in-process: handing it to workers costs more.
+PARALLEL_MIN = 256
+
+
+@dataclass(slots=True)
+class _Scoring:
+    """A batch between scoring and storing: its results, or the futures that will hold them."""
+
+    batch: Batch
+    result: BatchResult
+    posts: list[Post]
+    known: dict[str, str]
+    results: list[Result] | None = None
+    futures: list[Future[list[Outcome]]] = field(default_factory=list)
+
+    def outcome(self) -> list[Result]:
+        if self.results is None:
+            self.results = [decode(o) for future in self.futures for o in future.result()]
+        return self.results
+
 
 class Pipeline:
     """Match, score and store posts; one instance serves every source of a run.
 
+    With ``workers`` > 1, large batches are matched and scored in worker processes while
+    the previous batch is stored; batches are still stored in order, each with its
+    checkpoint. Close the pipeline (or use it as a context manager) to stop the workers.
+
     Example::
 
-        with Store(settings.db_path) as store:
-            runs = Pipeline(settings, store).run_once()
+        with Store(settings.db_path) as store, Pipeline(settings, store) as pipeline:
+            runs = pipeline.run_once()
     """
 
-    def __init__(self, settings: Settings, store: Store, scorer: Scorer | None = None) -> None:
+    def __init__(self, settings: Settings, store: Store, scorer: Scorer | None = None,
+                 workers: int | None = None) -> None:
         self.settings = settings
         self.store = store
         self.matcher = scorer.matcher if scorer else Matcher(settings.brands)
         self.scorer = scorer or Scorer(settings, self.matcher)
         self.after_store: list[AfterStore] = []
+        count = settings.pipeline.worker_count if workers is None else workers
+        self.pool = ScoringPool(settings, self.scorer, count) if count > 1 else None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def process(self, posts: Iterable[Post], *, source: str,
                 checkpoint: tuple[str, object] | None = None,
                 problems: Sequence[Problem] = ()) -> BatchResult:
         """Run one batch through match → score → store, then the after-store hooks."""
-        result = BatchResult(source=source, problems=list(problems))
-        unique: dict[str, Post] = {}
-        for post in posts:
-            result.received += 1
-            unique[post.id] = post  # the later copy is the fresher one
-        result.duplicates = result.received - len(unique)
-        matched: list[tuple[Post, list]] = []
-        for post in unique.values():
-            matches = self.matcher.match(post)
-            if matches:
-                matched.append((post, matches))
-            else:
-                result.unmatched += 1
-        known = self.store.stored_texts([post.id for post, _ in matched])
-        items = []
-        for post, matches in matched:
-            unchanged = known.get(post.id) == post.text
-            score = None if unchanged else self.scorer.score_post(post, matches)
-            items.append(Scored(post, matches, score, source))
-        result.saved = self.store.save(items, checkpoint=checkpoint, known=known)
-        result.stored = [item for item in items if item.score is not None]
-        for hook in self.after_store:
-            hook(result)
-        return result
+        batch = Batch(list(posts), list(problems), checkpoint)
+        return self._store(self._score(batch, source))
+
+    def process_batches(self, batches: Iterable[Batch], *, source: str) -> Iterator[BatchResult]:
+        """Run batches in order, each stored with its checkpoint; yield each one's result.
+
+        With workers, the next batch is being scored while one is stored.
+        """
+        ahead: deque[_Scoring] = deque()
+        for batch in batches:
+            ahead.append(self._score(batch, source))
+            if len(ahead) > 1 or not ahead[0].futures:
+                yield self._store(ahead.popleft())
+        while ahead:
+            yield self._store(ahead.popleft())
 
     def run_source(self, source: Source, progress: Progress | None = None) -> SourceRun:
         """Drain one source; each batch is stored with its checkpoint before the next."""
         run = SourceRun(source.name)
-        for batch in source.batches(self.store, progress):
-            run.add(self.process(batch.posts, source=source.name, checkpoint=batch.checkpoint,
-                                 problems=batch.problems))
+        for result in self.process_batches(source.batches(self.store, progress),
+                                           source=source.name):
+            run.add(result)
         return run
+
+    def _score(self, batch: Batch, source: str) -> _Scoring:
+        result = BatchResult(source=source, problems=list(batch.problems))
+        unique: dict[str, Post] = {}
+        for post in batch.posts:
+            result.received += 1
+            unique[post.id] = post  # the later copy is the fresher one
+        result.duplicates = result.received - len(unique)
+        posts = list(unique.values())
+        known = self.store.stored_texts([post.id for post in posts])
+        jobs = [job(post, known.get(post.id) == post.text) for post in posts]
+        scoring = _Scoring(batch, result, posts, known)
+        if self.pool is not None and len(jobs) >= PARALLEL_MIN:
+            scoring.futures = self.pool.submit(jobs)
+        else:
+            scoring.results = run(self.scorer, jobs)
+        return scoring
+
+    def _store(self, scoring: _Scoring) -> BatchResult:
+        result, known = scoring.result, scoring.known
+        if scoring.futures:
+            # Read again: a batch stored while this one was scored may hold the same posts.
+            known = self.store.stored_texts([post.id for post in scoring.posts])
+        items = []
+        for post, outcome in zip(scoring.posts, scoring.outcome(), strict=True):
+            if outcome is None:
+                result.unmatched += 1
+                continue
+            matches, score = outcome
+            if score is None and known.get(post.id) != post.text:
+                score = self.scorer.score_post(post, matches)  # edited meanwhile: rare
+            items.append(Scored(post, matches, score, result.source))
+        result.saved = self.store.save(items, checkpoint=scoring.batch.checkpoint, known=known)
+        result.stored = [item for item in items if item.score is not None]
+        for hook in self.after_store:
+            hook(result)
+        return result
 
     def run_once(self, only: Sequence[str] = ()) -> list[SourceRun]:
         """Run every enabled source (or those named in ``only``) once.

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
@@ -133,15 +134,16 @@ def write_tweets(path: Path, count: int) -> None:
             out.write(orjson.dumps(response) + b"\n")
 
 
-def test_failure_midway_then_rerun_is_complete_and_duplicate_free(settings, tmp_path: Path,
-                                                                   monkeypatch) -> None:
+@pytest.mark.parametrize("workers, batch", [(1, 100), (2, 300)])
+def test_failure_midway_then_rerun_is_complete_and_duplicate_free(
+        settings, tmp_path: Path, monkeypatch, workers: int, batch: int) -> None:
     data = tmp_path / "tweets.ndjson"
-    write_tweets(data, 1000)
+    write_tweets(data, 3000)
     with Store(tmp_path / "clean.db") as clean:
-        expected = Pipeline(settings, clean).run_source(
-            ReplaySource("import", "x", [data], batch_size=100)).new
-    with Store(tmp_path / "crash.db") as store:
-        pipeline = Pipeline(settings, store)
+        expected = Pipeline(settings, clean, workers=1).run_source(
+            ReplaySource("import", "x", [data], batch_size=batch)).new
+    with Store(tmp_path / "crash.db") as store, \
+            Pipeline(settings, store, workers=workers) as pipeline:
         real_save, calls = store.save, {"n": 0}
 
         def failing_save(*args, **kwargs):
@@ -152,10 +154,10 @@ def test_failure_midway_then_rerun_is_complete_and_duplicate_free(settings, tmp_
 
         monkeypatch.setattr(store, "save", failing_save)
         with pytest.raises(OSError):
-            pipeline.run_source(ReplaySource("import", "x", [data], batch_size=100))
-        assert 0 < store.count("mentions") < expected
+            pipeline.run_source(ReplaySource("import", "x", [data], batch_size=batch))
+        assert store.count("mentions") == 3 * batch  # the three batches stored before it
         monkeypatch.setattr(store, "save", real_save)
-        pipeline.run_source(ReplaySource("import", "x", [data], batch_size=100))
+        pipeline.run_source(ReplaySource("import", "x", [data], batch_size=batch))
         assert store.count("mentions") == expected
         distinct = store.conn.execute("SELECT count(DISTINCT native_id) FROM mentions").fetchone()
         assert distinct[0] == expected
@@ -203,3 +205,47 @@ def test_after_store_hooks_see_each_stored_batch(settings, store: Store) -> None
         item.post.id for item in result.stored))
     pipeline.run_once(only=["sample-x"])
     assert len(seen["sample-x"]) == store.count("mentions")
+
+
+def dump(store: Store) -> tuple[list, list]:
+    scores = store.conn.execute("SELECT * FROM scores ORDER BY mention_id").fetchall()
+    scored_at = [d[0] for d in store.conn.execute("SELECT * FROM scores").description].index(
+        "scored_at")
+    brands = store.conn.execute("SELECT * FROM mention_brands ORDER BY 1, 2").fetchall()
+    return [row[:scored_at] + row[scored_at + 1:] for row in scores], brands
+
+
+def test_scoring_processes_store_exactly_what_one_process_stores(settings, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    monkeypatch.setattr("listener.pipeline.PARALLEL_MIN", 1)  # every batch goes to workers
+    results = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.db") as store, \
+                Pipeline(settings, store, workers=workers) as pipeline:
+            runs = pipeline.run_once()
+            assert (pipeline.pool is not None) == (workers > 1)
+            results.append((dump(store), sum(run.new for run in runs)))
+    (serial, serial_new), (parallel, parallel_new) = results
+    assert serial_new == parallel_new == len([m for m, lab in LABELS.items() if lab["brands"]])
+    assert serial == parallel
+
+
+def test_a_post_in_two_batches_in_flight_is_stored_once(settings, store: Store,
+                                                        monkeypatch) -> None:
+    # With workers, batch 2 is scored before batch 1 is stored: it must still see batch 1.
+    from earful.models import Author, Post
+    from listener.sources import Batch
+
+    monkeypatch.setattr("listener.pipeline.PARALLEL_MIN", 1)
+    when = datetime(2026, 11, 2, tzinfo=UTC)
+    post = Post("x", "1", "@KestrelHelp boots arrived", when, author=Author("x", "7"))
+    edit = Post("x", "1", "@KestrelHelp boots arrived torn, refund please", when,
+                author=Author("x", "7"))
+    with Pipeline(settings, store, workers=2) as pipeline:
+        results = list(pipeline.process_batches(
+            [Batch([post]), Batch([post]), Batch([edit]), Batch([post])], source="t"))
+    assert [(len(r.saved.new), len(r.saved.refreshed), len(r.saved.updated))
+            for r in results] == [(1, 0, 0), (0, 1, 0), (0, 0, 1), (0, 0, 1)]
+    row = store.mention("x:1")
+    assert row["text"] == "@KestrelHelp boots arrived" and row["complaint"] < 0.5
+    assert store.count("mentions") == 1

@@ -121,4 +121,5 @@ class LanguageDetector:
         if not values or values[0].value <= 0:
             return "und", 0.0
         best = values[0]
-        return best.language.iso_code_639_1.name.lower(), float(best.value)
+        # Rounded: lingua's last digits differ from process to process.
+        return best.language.iso_code_639_1.name.lower(), round(float(best.value), 4)

@@ -1,0 +1,134 @@
+"""Match and score in worker processes while the main process stores.
+
+Matching and scoring are pure CPU work on one post at a time; storing is one SQLite writer.
+So the pipeline hands batches of posts to a pool and stores the previous batch meanwhile.
+
+Posts travel as tuples of the few fields scoring reads, and results come back as tuples:
+pickling the dataclasses themselves costs about as much as scoring them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import fields
+from typing import Any
+
+from earful.config import Settings
+from earful.models import BrandMatch, ChurnSignal, Post, Score
+from listener.scoring import Scorer
+
+# (text, subreddit or None, platform language tag, followers, engagement, author handle,
+#  whether the stored text is the same, so only matching is needed)
+Job = tuple[str, str | None, str | None, int | None, int, str | None, bool]
+# None: names no brand; else (brand matches, packed score or None when unchanged)
+Outcome = tuple[tuple[tuple[str, str, str], ...], tuple[Any, ...] | None] | None
+
+_SCORE_FIELDS = tuple(f.name for f in fields(Score))
+_CHURN_FIELDS = tuple(f.name for f in fields(ChurnSignal))
+_CHURN_AT = _SCORE_FIELDS.index("churn")
+
+_scorer: Scorer | None = None  # the worker's own (inherited when forked)
+
+
+def job(post: Post, unchanged: bool) -> Job:
+    author = post.author
+    return (post.text, post.community if post.platform == "reddit" else None, post.lang,
+            author.followers if author else None, post.engagement,
+            author.handle if author else None, unchanged)
+
+
+def pack(score: Score) -> tuple[Any, ...]:
+    values = [getattr(score, name) for name in _SCORE_FIELDS]
+    values[_CHURN_AT] = tuple(getattr(score.churn, name) for name in _CHURN_FIELDS)
+    return tuple(values)
+
+
+def unpack(values: Sequence[Any]) -> Score:
+    values = list(values)
+    values[_CHURN_AT] = ChurnSignal(*values[_CHURN_AT])
+    return Score(*values)
+
+
+Result = tuple[list[BrandMatch], Score | None] | None
+
+
+def run(scorer: Scorer, jobs: Sequence[Job]) -> list[Result]:
+    """Match and (unless unchanged) score each job: None for a post that names no brand."""
+    matcher = scorer.matcher
+    results: list[Result] = []
+    for text, community, lang, followers, engagement, handle, unchanged in jobs:
+        matches = matcher.match_text(text, community)
+        if not matches:
+            results.append(None)
+            continue
+        score = None if unchanged else scorer.score(
+            text, matches=matches, lang_hint=lang, followers=followers, engagement=engagement,
+            own_brand=matcher.own_handle(handle))
+        results.append((matches, score))
+    return results
+
+
+def encode(result: Result) -> Outcome:
+    if result is None:
+        return None
+    matches, score = result
+    return (tuple((m.brand, m.role, m.rule) for m in matches),
+            None if score is None else pack(score))
+
+
+def decode(outcome: Outcome) -> Result:
+    if outcome is None:
+        return None
+    matches, score = outcome
+    return [BrandMatch(*m) for m in matches], (None if score is None else unpack(score))
+
+
+def _init(settings: Settings) -> None:
+    global _scorer
+    _scorer = Scorer(settings)
+
+
+def _run(jobs: Sequence[Job]) -> list[Outcome]:
+    assert _scorer is not None, "worker started without a scorer"
+    return [encode(result) for result in run(_scorer, jobs)]
+
+
+class ScoringPool:
+    """A pool of processes that match and score; started on first use.
+
+    Where ``fork`` exists the workers inherit the parent's loaded scorer (no start-up cost);
+    elsewhere each builds its own from the settings.
+    """
+
+    def __init__(self, settings: Settings, scorer: Scorer, workers: int) -> None:
+        self.settings = settings
+        self.scorer = scorer
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    def submit(self, jobs: Sequence[Job]) -> list[Future[list[Outcome]]]:
+        """Split ``jobs`` over the workers; decode the futures' results in order."""
+        executor = self._start()
+        size = -(-len(jobs) // self.workers)
+        return [executor.submit(_run, jobs[start : start + size])
+                for start in range(0, len(jobs), size)]
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            global _scorer
+            if "fork" in multiprocessing.get_all_start_methods():
+                _scorer = self.scorer
+                self._executor = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("fork"))
+            else:
+                self._executor = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_init, initargs=(self.settings,))
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None
