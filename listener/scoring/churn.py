@@ -29,6 +29,7 @@ from itertools import pairwise
 from earful.models import BrandMatch, ChurnSignal
 from listener.scoring import churn_patterns as P
 from listener.scoring.churn_patterns import Language, Rule
+from listener.scoring.heads import word_heads
 
 __all__ = ["BrandTerms", "ChurnDetector", "normalise"]
 
@@ -194,8 +195,11 @@ class ChurnDetector:
         norm = normalise(text)
         mentions = self._mentions(norm, matches)
         hits: list[_Hit] = []
+        text_heads = word_heads(norm)
         for table in _tables(language):
-            for rule in table.rules:
+            # Only the rules some word of the text begins like (most rules, most texts: none).
+            for index in table.index.candidates(text_heads):
+                rule = table.rules[index]
                 for found in rule.regex.finditer(norm):
                     if found.start() and _WORD_CHAR.match(norm, found.start() - 1):
                         continue  # rules match at word starts only ("cannot" is no "not")

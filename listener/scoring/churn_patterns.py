@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from listener.scoring.heads import Gate, GateIndex, heads
+
 __all__ = [
     "BARE_OK",
     "CLAUSE_WORDS",
@@ -56,6 +58,7 @@ class Rule:
     person: bool = True  # the customer is the subject (not in "X lost a customer")
     requires: re.Pattern[str] | None = None  # must also occur in the same sentence
     reject_after: bool = False  # "leave Kestrel a review" is not leaving
+    gate: Gate | None = None  # how its matches begin (see heads.py); None: always run
 
 
 def rule(pattern: str, intent: float, *, objects: str | None = None, bare: bool = True,
@@ -67,9 +70,11 @@ def rule(pattern: str, intent: float, *, objects: str | None = None, bare: bool 
     # positions; one that opens with \b is tried at every character, several times slower.
     if pattern.startswith(r"\b"):
         pattern = pattern[2:]
-    return Rule(re.compile(pattern), intent, objects=objects, bare=bare, after=after,
+    regex = re.compile(pattern)
+    return Rule(regex, intent, objects=objects, bare=bare, after=after,
                 before=before, need=need, proper=proper, person=person,
-                requires=re.compile(requires) if requires else None, reject_after=reject_after)
+                requires=re.compile(requires) if requires else None, reject_after=reject_after,
+                gate=heads(regex))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,7 @@ class Language:
     conditional: re.Pattern[str]  # anywhere in the sentence before
     conditional_after: re.Pattern[str]  # anywhere in the sentence after
     clause_break: re.Pattern[str]
+    index: GateIndex  # which rules may match a text (see heads.py)
 
 
 _PUNCT_BREAK = r"[,:;()\[\]\"“”«»]|\s[-–—]\s|[–—]"
@@ -119,6 +125,7 @@ def language(code: str, *, stems: str, rules: list[Rule], neg: str, filler: str,
         conditional=re.compile(conditional),
         conditional_after=re.compile(conditional_after),
         clause_break=re.compile(rf"{_PUNCT_BREAK}|\b(?:{breaks})\b"),
+        index=GateIndex([rule.gate for rule in rules]),
     )
 
 
