@@ -299,6 +299,73 @@ def score(app: App, text: str | None, file_: Any, out: Any, as_json: bool) -> No
         err_console.print(f"[yellow]{bad} line(s) skipped[/]")
 
 
+# -- query -----------------------------------------------------------------------------------------
+@main.group()
+def query() -> None:
+    """Try the query syntax that brands, topics and sources use."""
+
+
+def _native_forms(parsed: Any) -> dict[str, str | None]:
+    from earful.query import QueryError
+
+    forms: dict[str, str | None] = {}
+    for platform, compile_to in (("x", parsed.to_x), ("reddit", parsed.to_reddit)):
+        try:
+            forms[platform] = compile_to()
+        except QueryError as error:
+            forms[platform] = f"cannot be searched: {error}"
+    return forms
+
+
+@query.command("test")
+@click.argument("query_text", metavar="QUERY")
+@click.argument("text")
+@click.option("--lang", help="The text's language (default: detected, when lang: asks).")
+@click.option("--platform", type=click.Choice(["x", "reddit"]), help="Where the text was posted.")
+@click.option("--author", help="Who posted it (handle).")
+@click.option("--subreddit", help="The subreddit it was posted in.")
+@json_option
+@pass_app
+def query_test(app: App, query_text: str, text: str, lang: str | None, platform: str | None,
+               author: str | None, subreddit: str | None, as_json: bool) -> None:
+    """Show whether TEXT matches QUERY and why, and what X and Reddit would be sent.
+
+    Exits 0 when the text matches and 1 when it does not, so scripts can use it.
+
+    \b
+    earful query test 'refund* NEAR/3 late -"thank you"' "my refund is late again"
+    """
+    from earful.query import Document, Query, QueryError
+
+    try:
+        parsed = Query(query_text)
+    except QueryError as error:
+        failure = click.ClickException(f"invalid query\n{error.pointer()}")
+        failure.exit_code = 2  # 1 means "does not match"
+        raise failure from None
+
+    def detect() -> str:
+        from listener.scoring import Scorer
+
+        return Scorer(app.settings).language.detect(text)[0]
+
+    doc = Document(text, platform=platform, author=author, community=subreddit,
+                   language=lang or detect)
+    verdict = parsed.explain(doc)
+    native = _native_forms(parsed)
+    if as_json:
+        from earful.reports.query import verdict_record
+
+        click.echo(_json_line({"query": query_text, "text": text, "matched": verdict.matched,
+                               "verdict": verdict_record(verdict), "native": native}))
+    else:
+        from earful.reports.query import render_verdict
+
+        console.print(render_verdict(verdict, native))
+    if not verdict.matched:
+        raise SystemExit(1)
+
+
 def result_record(record_id: Any, result: Any) -> dict[str, Any]:
     """The JSON shape of one scoring result (``earful score --file`` writes one per line)."""
     data = result.as_dict()

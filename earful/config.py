@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -25,6 +26,7 @@ from pydantic import (
 )
 
 from earful.errors import ConfigError
+from earful.query import Query, QueryError
 
 CONFIG_ENV = "EARFUL_CONFIG"
 DB_ENV = "EARFUL_DB"
@@ -94,6 +96,15 @@ class BrandConfig(_Model):
         return list(dict.fromkeys([*names, *self.aliases, *self.handles, *self.hashtags]))
 
 
+def _query(text: str) -> str:
+    """A query in Earful's syntax (see ``earful.query``); the error names the position."""
+    try:
+        Query(text)
+    except QueryError as error:
+        raise ValueError(f"invalid query {text!r}: {error}") from None
+    return text
+
+
 class SourceConfig(_Model):
     """One collector. ``replay`` serves files of the platforms' own formats as if live."""
 
@@ -104,7 +115,7 @@ class SourceConfig(_Model):
     paths: list[str] = []
     batch_size: int = Field(default=500, ge=1, le=100_000)
     credentials: dict[str, str] = {}
-    queries: list[str] = []
+    queries: list[Annotated[str, AfterValidator(_query)]] = []
     subreddits: list[str] = []
 
     @field_validator("credentials")
@@ -118,6 +129,18 @@ class SourceConfig(_Model):
                     "(like REDDIT_CLIENT_SECRET); secrets never go in config.toml"
                 )
         return values
+
+    @model_validator(mode="after")
+    def _queries_searchable(self) -> SourceConfig:
+        # A live source sends its queries to the platform: each must compile for it.
+        if self.type in ("x", "reddit"):
+            for index, text in enumerate(self.queries):
+                query = Query(text)
+                try:
+                    query.to_x() if self.type == "x" else query.to_reddit()
+                except QueryError as error:
+                    raise ValueError(f"queries[{index}]: {error.message}") from None
+        return self
 
     @model_validator(mode="after")
     def _replay_needs_files(self) -> SourceConfig:

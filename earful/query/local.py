@@ -1,0 +1,154 @@
+"""Run a query on one post, here: the judge of what is stored, whatever a platform returned.
+
+Words are compared case-insensitively on word boundaries: ``refund*`` matches "Refunds",
+``kestrel`` matches "Kestrel's" and "#kestrel" but not "kestrelcam"; ``#kestrel`` and
+``@kestrelhelp`` match only the hashtag or the handle. ``a NEAR/3 b`` matches when at most three
+words stand between them, in either order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from earful.query.syntax import And, Field, Near, Node, Not, Or, Phrase, Term
+
+_TOKEN = re.compile(r"[@#]?\w+(?:'\w+)*")
+_LINK = re.compile(r"https?://|www\.\w", re.IGNORECASE)
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text`` as the query sees them (lower case, ``@``/``#`` kept)."""
+    return _TOKEN.findall(text.lower().replace("’", "'"))
+
+
+@dataclass
+class Document:
+    """What a query can look at in a post. ``language`` may be a callable, asked only if a
+    ``lang:`` filter needs it (detection costs more than the rest of matching)."""
+
+    text: str
+    platform: str | None = None
+    author: str | None = None
+    community: str | None = None
+    language: str | Callable[[], str] | None = None
+    has_link: bool | None = None  # None: look for a URL in the text
+
+    @cached_property
+    def words(self) -> list[str]:
+        return tokens(self.text)
+
+    @cached_property
+    def bare(self) -> list[str]:
+        return [w.lstrip("@#") for w in self.words]
+
+    @cached_property
+    def stems(self) -> list[str]:
+        return [w.removesuffix("'s") for w in self.bare]  # "Kestrel's" names Kestrel
+
+    @cached_property
+    def lang(self) -> str | None:
+        value = self.language() if callable(self.language) else self.language
+        return value.lower().split("-")[0] if value else None
+
+
+@dataclass
+class Verdict:
+    """Whether a node matched, why, and its parts' verdicts."""
+
+    node: Node
+    matched: bool
+    why: str
+    parts: list[Verdict] = field(default_factory=list)
+
+
+def matches(node: Node, doc: Document) -> bool:
+    return explain(node, doc).matched
+
+
+def explain(node: Node, doc: Document) -> Verdict:
+    """The verdict of ``node`` on ``doc``, with the evidence for each part."""
+    if isinstance(node, And):
+        parts = [explain(child, doc) for child in node.children]
+        ok = all(p.matched for p in parts)
+        return Verdict(node, ok, "all parts match" if ok else
+                       f"{sum(not p.matched for p in parts)} of {len(parts)} parts do not match",
+                       parts)
+    if isinstance(node, Or):
+        parts = [explain(child, doc) for child in node.children]
+        ok = any(p.matched for p in parts)
+        return Verdict(node, ok, "one part matches" if ok else "no part matches", parts)
+    if isinstance(node, Not):
+        inner = explain(node.child, doc)
+        return Verdict(node, not inner.matched,
+                       "excluded term absent" if not inner.matched else "excluded term present",
+                       [inner])
+    if isinstance(node, Term | Phrase):
+        spans = _spans(node, doc)
+        if spans:
+            start, end = spans[0]
+            return Verdict(node, True, f"found {' '.join(doc.words[start:end])!r} "
+                           f"(word {start + 1})")
+        return Verdict(node, False, "not in the text")
+    if isinstance(node, Near):
+        return _near(node, doc)
+    return _field(node, doc)
+
+
+def _spans(node: Node, doc: Document) -> list[tuple[int, int]]:
+    """Where ``node`` (a word, phrase or an OR of them) occurs, as word index ranges."""
+    if isinstance(node, Or):
+        return sorted(span for child in node.children for span in _spans(child, doc))
+    assert isinstance(node, Term | Phrase)
+    words = node.words if isinstance(node, Phrase) else (node.word,)
+    # A phrase or term is itself split like text ("e-mail" is two words, "kestrel+" one).
+    parts = [t for word in words for t in (tokens(word) or [word])]
+    if not parts:
+        return []
+    last_prefix = isinstance(node, Term) and node.prefix
+    found = []
+    for start in range(len(doc.words) - len(parts) + 1):
+        if all(_word_matches(parts[i], doc, start + i, last_prefix and i == len(parts) - 1)
+               for i in range(len(parts))):
+            found.append((start, start + len(parts)))
+    return found
+
+
+def _word_matches(part: str, doc: Document, at: int, prefix: bool) -> bool:
+    # "#kestrel" and "@kestrelhelp" want that very token; a plain word also matches a hashtag
+    # or handle of that word.
+    if part[0] in "@#":
+        word = doc.words[at]
+        return word.startswith(part) if prefix else word == part
+    word, stem = doc.bare[at], doc.stems[at]
+    return word.startswith(part) if prefix else (word == part or stem == part)
+
+
+def _near(node: Near, doc: Document) -> Verdict:
+    left, right = _spans(node.left, doc), _spans(node.right, doc)
+    for a_start, a_end in left:
+        for b_start, b_end in right:
+            gap = b_start - a_end if b_start >= a_end else a_start - b_end
+            if 0 <= gap <= node.distance:
+                return Verdict(node, True, f"{gap} word(s) apart")
+    if not left or not right:
+        missing = node.left if not left else node.right
+        return Verdict(node, False, f"{missing} is not in the text")
+    return Verdict(node, False, f"both present, but more than {node.distance} words apart")
+
+
+def _field(node: Field, doc: Document) -> Verdict:
+    name, value = node.name, node.value
+    if name == "has":
+        present = doc.has_link if doc.has_link is not None else bool(_LINK.search(doc.text))
+        return Verdict(node, present, "has a link" if present else "no link")
+    actual = {
+        "lang": lambda: doc.lang,
+        "author": lambda: (doc.author or "").lower().removeprefix("@").removeprefix("u/"),
+        "platform": lambda: doc.platform,
+        "subreddit": lambda: (doc.community or "").lower().removeprefix("r/"),
+    }[name]()
+    ok = actual == value
+    return Verdict(node, ok, f"{name} is {actual or 'unknown'}")
