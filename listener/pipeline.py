@@ -17,7 +17,6 @@ from earful.errors import SourceError
 from earful.models import Post
 from earful.store import SaveResult, Scored, Store
 from listener.formats import Problem
-from listener.matching import Matcher
 from listener.scoring import Scorer
 from listener.sources import Batch, Progress, Source, build_source
 from listener.workers import Outcome, Result, ScoringPool, decode, job, run
@@ -111,8 +110,7 @@ class Pipeline:
                  workers: int | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.matcher = scorer.matcher if scorer else Matcher(settings.brands)
-        self.scorer = scorer or Scorer(settings, self.matcher)
+        self.scorer = scorer or Scorer(settings)
         self.after_store: list[AfterStore] = []
         count = settings.pipeline.worker_count if workers is None else workers
         self.pool = ScoringPool(settings, self.scorer, count) if count > 1 else None

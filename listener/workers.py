@@ -109,7 +109,8 @@ class ScoringPool:
         self._executor: ProcessPoolExecutor | None = None
 
     def submit(self, jobs: Sequence[Job]) -> list[Future[list[Outcome]]]:
-        """Split ``jobs`` over the workers; decode the futures' results in order."""
+        """Split ``jobs`` over the workers; their results, concatenated in order and passed
+        through :func:`decode`, are the jobs' results."""
         executor = self._start()
         size = -(-len(jobs) // self.workers)
         return [executor.submit(_run, jobs[start : start + size])

@@ -15,6 +15,8 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from earful.query.local import Document, Verdict, explain, matches
 from earful.query.native import to_reddit, to_x
 from earful.query.syntax import Node, QueryError, parse
@@ -49,7 +51,7 @@ class Query:
         """Reddit search syntax, or None when the query cannot match on Reddit."""
         return self._native(to_reddit)
 
-    def _native(self, compile_to) -> str | None:
+    def _native(self, compile_to: Callable[[Node], str | None]) -> str | None:
         try:
             return compile_to(self.tree)
         except QueryError as error:

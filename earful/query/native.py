@@ -21,10 +21,11 @@ _PLAIN_X = re.compile(r"[@#$]?[\w']+$")
 
 def to_x(node: Node) -> str | None:
     """The X API v2 query (``search_recent_tweets``), or None if it cannot match on X."""
-    compiled = _compile(_push_not(node), _X)
+    pushed = _push_not(node)
+    compiled = _compile(pushed, _X)
     if compiled == _NONE:
         return None
-    if compiled == _ANY or not _x_standalone(_push_not(node)):
+    if compiled == _ANY or not _x_standalone(pushed):
         raise QueryError("X needs at least one word, phrase, #hashtag, @mention or author: "
                          "that is searched for (lang:, has:link, wildcards and negations "
                          "cannot stand alone there)")
@@ -63,8 +64,8 @@ def _push_not(node: Node, negate: bool = False) -> Node:
 
 
 class _Dialect:
-    def __init__(self, name: str, and_: str, not_: str) -> None:
-        self.name, self.and_, self.not_ = name, and_, not_
+    def __init__(self, and_: str, not_: str) -> None:
+        self.and_, self.not_ = and_, not_
 
     def term(self, term: Term) -> str:
         raise NotImplementedError
@@ -108,8 +109,8 @@ class _RedditDialect(_Dialect):
         }[node.name]()
 
 
-_X = _XDialect("x", " ", "-")
-_REDDIT = _RedditDialect("reddit", " AND ", "NOT ")
+_X = _XDialect(" ", "-")
+_REDDIT = _RedditDialect(" AND ", "NOT ")
 
 
 def _compile(node: Node, dialect: _Dialect) -> str:
