@@ -17,7 +17,7 @@ from typing import Any
 
 from earful.config import Settings
 from earful.models import BrandMatch, ChurnSignal, Post, Score
-from listener.scoring import Scorer
+from listener.scoring import Request, Scorer
 
 # (text, subreddit or None, platform language tag, followers, engagement, author handle,
 #  whether the stored text is the same, so only matching is needed)
@@ -57,17 +57,17 @@ Result = tuple[list[BrandMatch], Score | None] | None
 def run(scorer: Scorer, jobs: Sequence[Job]) -> list[Result]:
     """Match and (unless unchanged) score each job: None for a post that names no brand."""
     matcher = scorer.matcher
-    results: list[Result] = []
-    for text, community, lang, followers, engagement, handle, unchanged in jobs:
-        matches = matcher.match_text(text, community)
-        if not matches:
-            results.append(None)
-            continue
-        score = None if unchanged else scorer.score(
-            text, matches=matches, lang_hint=lang, followers=followers, engagement=engagement,
-            own_brand=matcher.own_handle(handle))
-        results.append((matches, score))
-    return results
+    matched = [matcher.match_text(text, community) for text, community, *_ in jobs]
+    requests = [
+        Request(text, matches, lang, followers, engagement, matcher.own_handle(handle))
+        for matches, (text, _, lang, followers, engagement, handle, unchanged)
+        in zip(matched, jobs, strict=True) if matches and not unchanged
+    ]
+    scores = iter(scorer.score_many(requests))
+    return [
+        (matches, None if entry[-1] else next(scores)) if matches else None
+        for matches, entry in zip(matched, jobs, strict=True)
+    ]
 
 
 def encode(result: Result) -> Outcome:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SCORER_VERSION", "Scorer"]
+__all__ = ["SCORER_VERSION", "Request", "Scorer"]
 
 
 def __getattr__(name: str) -> Any:
