@@ -46,3 +46,25 @@ def test_thresholds_come_from_the_config() -> None:
     assert risk(strict, complaint=0.9, complaint_reason="c", sentiment=-0.9).points == 1.0
     touchy = ScoringConfig(risk={"medium": 0.5, "high": 1.0})
     assert risk(touchy, complaint=0.6, complaint_reason="c").tier == "high"
+
+
+def test_scoring_a_batch_gives_what_scoring_one_by_one_gives(settings) -> None:
+    # score_many reorders the work (stage by stage); the results must not move.
+    from listener.formats import read_posts
+    from listener.scoring import Request, Scorer
+    from listener.sources.replay import sample_dir
+
+    scorer = Scorer(settings)
+    posts = [post for platform in ("x", "reddit")
+             for path in sorted(sample_dir().glob(f"{platform}*"))
+             for post in read_posts(path, platform) if hasattr(post, "text")]
+    requests = [Request(post.text, tuple(scorer.matcher.match(post)), post.lang,
+                        post.author.followers if post.author else None, post.engagement,
+                        scorer.matcher.own_brand(post)) for post in posts]
+    batch = scorer.score_many(requests)
+    one_by_one = [scorer.score(r.text, matches=r.matches, lang_hint=r.lang_hint,
+                               followers=r.followers, engagement=r.engagement,
+                               own_brand=r.own_brand) for r in requests]
+    assert len(posts) >= 400
+    assert batch == one_by_one
+    assert {score.risk for score in batch} == {"low", "medium", "high"}
