@@ -30,6 +30,7 @@ from earful.query import Query, QueryError
 
 CONFIG_ENV = "EARFUL_CONFIG"
 DB_ENV = "EARFUL_DB"
+_SUBREDDIT = re.compile(r"^[A-Za-z0-9_]{2,21}$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
@@ -58,6 +59,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _query(text: str) -> str:
+    """A query in Earful's syntax (see ``earful.query``); the error names the position."""
+    try:
+        Query(text)
+    except QueryError as error:
+        raise ValueError(f"invalid query {text!r}: {error}") from None
+    return text
+
+
 class BrandConfig(_Model):
     """A brand we listen for: ours (``role = "brand"``) or a competitor."""
 
@@ -69,6 +79,9 @@ class BrandConfig(_Model):
     hashtags: list[str] = []
     subreddits: list[str] = []
     exclude: list[str] = []
+    # When set, this query (Earful's syntax) decides whether a post is about the brand; the
+    # names, handles and hashtags above still say where in the text it is named.
+    query: Annotated[str, AfterValidator(_query)] | None = None
 
     @field_validator("handles")
     @classmethod
@@ -96,15 +109,6 @@ class BrandConfig(_Model):
         return list(dict.fromkeys([*names, *self.aliases, *self.handles, *self.hashtags]))
 
 
-def _query(text: str) -> str:
-    """A query in Earful's syntax (see ``earful.query``); the error names the position."""
-    try:
-        Query(text)
-    except QueryError as error:
-        raise ValueError(f"invalid query {text!r}: {error}") from None
-    return text
-
-
 class SourceConfig(_Model):
     """One collector. ``replay`` serves files of the platforms' own formats as if live."""
 
@@ -114,9 +118,23 @@ class SourceConfig(_Model):
     platform: Literal["reddit", "x"] | None = None
     paths: list[str] = []
     batch_size: int = Field(default=500, ge=1, le=100_000)
+    jitter: float = Field(default=30.0, ge=0)  # seconds of random delay on each scheduled run
     credentials: dict[str, str] = {}
     queries: list[Annotated[str, AfterValidator(_query)]] = []
-    subreddits: list[str] = []
+    subreddits: list[str] = []  # Reddit: where queries search (empty: all of Reddit)
+    watch: list[str] = []  # Reddit: subreddits whose new submissions and comments are read
+    lookback: Seconds = 86400.0  # how far back a live source's first run reaches
+    max_pages: int = Field(default=10, ge=1, le=1000)  # pages per stream per run
+    archive: bool = False  # X: backfill with full-archive search (needs that access level)
+
+    @field_validator("subreddits", "watch")
+    @classmethod
+    def _subreddit_names(cls, values: list[str]) -> list[str]:
+        names = [value.strip().removeprefix("/").removeprefix("r/") for value in values]
+        for name in names:
+            if not _SUBREDDIT.match(name):
+                raise ValueError(f"expected subreddit names like 'CampingGear'; found {name!r}")
+        return names
 
     @field_validator("credentials")
     @classmethod
@@ -206,16 +224,44 @@ class PipelineConfig(_Model):
         return self.workers or (os.cpu_count() or 1)
 
 
+class TopicConfig(_Model):
+    """A subject posts are tagged with (shipping, refunds, a launch), defined by a query."""
+
+    name: str = Field(min_length=1)
+    query: Annotated[str, AfterValidator(_query)]
+
+
+class ListenConfig(_Model):
+    """How ``earful listen`` schedules its jobs."""
+
+    # A run that could not start on time (machine asleep, previous run still going) still
+    # runs if it is at most this late; later ones are coalesced into one.
+    misfire_grace: Seconds = 300.0
+    # After failures a source waits interval × 2^(failures-1), at most this long.
+    max_backoff: Seconds = 3600.0
+
+
 class Settings(_Model):
     """The whole validated configuration."""
 
     store: StoreConfig = StoreConfig()
     brands: list[BrandConfig] = Field(min_length=1)
+    topics: list[TopicConfig] = []
     sources: dict[str, SourceConfig] = {}
+    listen: ListenConfig = ListenConfig()
     scoring: ScoringConfig = ScoringConfig()
     pipeline: PipelineConfig = PipelineConfig()
     # Where the file was read from: relative paths (store, replay files) resolve against it.
     base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("topics")
+    @classmethod
+    def _unique_topics(cls, topics: list[TopicConfig]) -> list[TopicConfig]:
+        names = [topic.name.lower() for topic in topics]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"topic(s) defined twice: {twice}")
+        return topics
 
     @field_validator("brands")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class EarfulError(Exception):
     """Base class for every error Earful expects and explains to the user."""
@@ -17,3 +19,15 @@ class StoreError(EarfulError):
 
 class SourceError(EarfulError):
     """A source cannot run (bad path, missing credentials, unsupported platform)."""
+
+
+class MissingCredentials(SourceError):
+    """A live source's credentials are not in the environment; the source is skipped."""
+
+
+class RateLimited(SourceError):
+    """The platform asked us to wait: the source pauses until ``reset_at`` (UTC)."""
+
+    def __init__(self, message: str, reset_at: datetime) -> None:
+        super().__init__(message)
+        self.reset_at = reset_at

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from earful.models import Post
 from earful.query.syntax import And, Field, Near, Node, Not, Or, Phrase, Term
 
 _TOKEN = re.compile(r"[@#]?\w+(?:'\w+)*")
@@ -35,6 +36,19 @@ class Document:
     community: str | None = None
     language: str | Callable[[], str] | None = None
     has_link: bool | None = None  # None: look for a URL in the text
+
+    @classmethod
+    def of(cls, post: Post, detect: Callable[[str], str] | None = None) -> Document:
+        """The document of a collected post; ``detect`` (text → language code) is asked only
+        when the platform gave no language tag and a ``lang:`` filter needs one."""
+        author = post.author
+        language: str | Callable[[], str] | None = post.lang
+        if not language and detect is not None:
+            text = post.text
+            language = lambda: detect(text)  # noqa: E731
+        return cls(post.text, platform=post.platform,
+                   author=(author.handle or author.native_id) if author else None,
+                   community=post.community, language=language)
 
     @cached_property
     def words(self) -> list[str]:

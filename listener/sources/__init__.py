@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from earful.config import Settings, SourceConfig
@@ -19,6 +20,8 @@ from listener.formats import Problem
 
 # Called with (records read so far, total if known) while a source reads.
 Progress = Callable[[int, int | None], None]
+# Called during a backfill with (posts fetched so far, the oldest time the walk has reached).
+BackfillProgress = Callable[[int, datetime | None], None]
 
 
 @dataclass(slots=True)
@@ -36,6 +39,23 @@ class Source(Protocol):
         ...
 
 
+class LiveSource(Source, Protocol):
+    """A collector of a live platform. Each stream (one per query, plus Reddit's watched
+    subreddits) has its own cursor and is scheduled as its own job."""
+
+    streams: list[str]  # e.g. "search:0" (the first query), "submissions", "comments"
+
+    def stream_batches(self, stream: str, store: Store,
+                       progress: Progress | None = None) -> Iterator[Batch]:
+        """What is new in one stream since its cursor (see ``listener.sources.walk``)."""
+        ...
+
+    def backfill(self, stream: str, since: datetime, store: Store,
+                 progress: BackfillProgress | None = None) -> Iterator[Batch]:
+        """Walk one stream's history back to ``since`` (as far as the API allows), resumably."""
+        ...
+
+
 def build_source(name: str, config: SourceConfig, settings: Settings) -> Source:
     """The collector for one ``[sources.NAME]`` entry."""
     if config.type == "replay":
@@ -44,7 +64,12 @@ def build_source(name: str, config: SourceConfig, settings: Settings) -> Source:
         assert config.platform is not None  # the config model requires it for replay
         return ReplaySource(name, config.platform, config.paths, batch_size=config.batch_size,
                             base_dir=settings.base_dir)
-    raise SourceError(
-        f"source {name!r}: live {config.type} collection is not available in this version; "
-        "use a replay source or `earful import` for its files"
-    )
+    if config.type == "reddit":
+        from listener.sources.reddit import RedditSource
+
+        return RedditSource(name, config, settings)
+    if config.type == "x":
+        from listener.sources.x import XSource
+
+        return XSource(name, config, settings)
+    raise SourceError(f"source {name!r}: unknown type {config.type!r}")
