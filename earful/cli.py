@@ -82,6 +82,7 @@ def filter_options(func: F) -> F:
     """The filters shared by ``mentions`` and the reports."""
     options = [
         click.option("--brand", help="Only mentions of this brand."),
+        click.option("--topic", help="Only mentions of this topic ([[topics]] in the config)."),
         click.option("--platform", type=click.Choice(["reddit", "x", "discord"]),
                      help="Only this platform."),
         click.option("--since", help="From this time: 2026-11-01, 2026-11-01T09:00, 7d, 36h."),
@@ -146,10 +147,17 @@ def config_check(app: App, path: str | None) -> None:
     for column in ("Name", "Role", "Terms", "Subreddits", "Excluded"):
         brands.add_column(column, overflow="fold")
     for brand in settings.brands:
+        terms = f"query: {brand.query}" if brand.query else ", ".join(brand.terms)
         brands.add_row(brand.name, "ours" if brand.role == "brand" else "competitor",
-                       ", ".join(brand.terms), ", ".join(brand.subreddits),
-                       ", ".join(brand.exclude))
+                       terms, ", ".join(brand.subreddits), ", ".join(brand.exclude))
     console.print(brands)
+    if settings.topics:
+        topics = Table(title="Topics", title_justify="left")
+        topics.add_column("Name")
+        topics.add_column("Query", overflow="fold")
+        for topic in settings.topics:
+            topics.add_row(topic.name, topic.query)
+        console.print(topics)
     sources = Table(title="Sources", title_justify="left")
     for column in ("Name", "Type", "Enabled", "Every", "Reads", "Credentials"):
         sources.add_column(column, overflow="fold")

@@ -39,6 +39,7 @@ class Filters:
     """What to look at. Every field is optional; ``since``/``until`` are store time text."""
 
     brand: str | None = None
+    topic: str | None = None
     platform: str | None = None
     since: str | None = None
     until: str | None = None
@@ -55,6 +56,10 @@ class Filters:
             clauses.append(f"EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = "
                            f"{mention}.id AND b.brand = ? COLLATE NOCASE)")
             params.append(self.brand)
+        if self.topic:
+            clauses.append(f"EXISTS (SELECT 1 FROM mention_topics t WHERE t.mention_id = "
+                           f"{mention}.id AND t.topic = ? COLLATE NOCASE)")
+            params.append(self.topic)
         for column, value in ((f"{mention}.platform", self.platform),
                               (f"{score}.risk", self.risk),
                               (f"{score}.sentiment_label", self.sentiment),
@@ -93,7 +98,9 @@ def search_mentions(store: Store, filters: Filters, *, limit: int = 50,
                s.sentiment, s.sentiment_label, s.language, s.complaint, s.churn_intent,
                s.churn_target, s.opportunity, s.risk, s.risk_score, s.reasons,
                (SELECT group_concat(brand, ',') FROM mention_brands b
-                 WHERE b.mention_id = m.id) AS brands
+                 WHERE b.mention_id = m.id) AS brands,
+               (SELECT group_concat(topic, ',') FROM mention_topics t
+                 WHERE t.mention_id = m.id) AS topics
         FROM mentions m LEFT JOIN scores s ON s.mention_id = m.id
         WHERE {where}
         ORDER BY {order_by}
@@ -104,6 +111,7 @@ def search_mentions(store: Store, filters: Filters, *, limit: int = 50,
     for values in cursor:
         row = dict(zip(columns, values, strict=True))
         row["brands"] = row["brands"].split(",") if row["brands"] else []
+        row["topics"] = row["topics"].split(",") if row["topics"] else []
         row["reasons"] = orjson.loads(row["reasons"]) if row["reasons"] else []
         row["opportunity"] = bool(row["opportunity"])
         rows.append(row)

@@ -5,6 +5,7 @@ Tables (readable by Datasette or ``sqlite3``):
 - ``mentions``: one row per post (``id`` = ``platform:native_id``), with author, text, times,
   thread, engagement and the raw payload; ``mentions_fts`` indexes its text.
 - ``mention_brands``: which brand(s) a mention names and what rule matched.
+- ``mention_topics``: which configured topics (queries) a mention matches.
 - ``scores``: the scoring of each mention (sentiment, language, complaint, churn, risk).
 - ``authors``: the latest known profile of each author.
 - ``checkpoints``: where each source or import stopped, written in the same transaction
@@ -108,6 +109,20 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         db.execute(trigger)
 
 
+@migrations()
+def m002_topics(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE mention_topics (
+            mention_id TEXT NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+            topic TEXT NOT NULL,
+            PRIMARY KEY (mention_id, topic)
+        ) WITHOUT ROWID"""
+    )
+    # "Which mentions are about shipping" reads by topic.
+    db.execute("CREATE INDEX idx_mention_topics_topic ON mention_topics(topic, mention_id)")
+
+
 def now_iso() -> str:
     return utc_iso(datetime.now(UTC)) or ""
 
@@ -120,6 +135,7 @@ class Scored:
     matches: list[BrandMatch]
     score: Score | None  # None: unchanged since it was stored, keep the stored score
     source: str = ""
+    topics: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -268,6 +284,7 @@ class Store:
             known = self.stored_texts([item.post.id for item in items])
         collected = now_iso()
         mention_rows, author_rows, score_rows, brand_rows, rematched = [], {}, [], [], []
+        topic_rows: list[tuple[str, str]] = []
         for item in items:
             post, score = item.post, item.score
             author = post.author
@@ -297,6 +314,7 @@ class Store:
                 result.refreshed.append(post.id)
                 continue
             brand_rows.extend((post.id, m.brand, m.role, m.rule) for m in item.matches)
+            topic_rows.extend((post.id, topic) for topic in item.topics)
             if score is not None:
                 score_rows.append(_score_row(post.id, score, collected))
         with self.transaction() as conn:
@@ -307,10 +325,12 @@ class Store:
             conn.executemany(_INSERT_MENTION, mention_rows)
             conn.execute("INSERT INTO mentions_fts(rowid, text) "
                          "SELECT rowid, text FROM mentions WHERE rowid > ?", [top])
-            conn.executemany("DELETE FROM mention_brands WHERE mention_id = ?",
-                             [(mention_id,) for mention_id in rematched])
+            for table in ("mention_brands", "mention_topics"):
+                conn.executemany(f"DELETE FROM {table} WHERE mention_id = ?",
+                                 [(mention_id,) for mention_id in rematched])
             conn.executemany("INSERT OR REPLACE INTO mention_brands VALUES (?, ?, ?, ?)",
                              brand_rows)
+            conn.executemany("INSERT OR REPLACE INTO mention_topics VALUES (?, ?)", topic_rows)
             conn.executemany(_INSERT_SCORE, score_rows)
             if checkpoint is not None:
                 self._write_checkpoint(conn, *checkpoint)
@@ -334,6 +354,8 @@ class Store:
             dict(zip(("brand", "role", "rule"), b, strict=True)) for b in self.conn.execute(
                 "SELECT brand, role, rule FROM mention_brands WHERE mention_id = ?", [mention_id])
         ]
+        record["topics"] = [topic for (topic,) in self.conn.execute(
+            "SELECT topic FROM mention_topics WHERE mention_id = ? ORDER BY topic", [mention_id])]
         return record
 
 

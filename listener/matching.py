@@ -4,16 +4,21 @@ Terms match on word boundaries and case-insensitively ("Kestrel's" and "#Kestrel
 "KestrelCam" and "apexlegends" do not name "Kestrel" or "Apex"). A brand's ``exclude`` phrases
 mask the text they cover before that brand is matched, so "American kestrel" is not a mention
 while "saw an american kestrel, then my Kestrel order arrived" still is.
+
+A brand with a ``query`` is matched by its query alone (the query language of ``earful.query``,
+which can also look at the platform, author, subreddit and language). Topics are queries too:
+a post carries every topic whose query it matches.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from earful.config import BrandConfig
+from earful.config import BrandConfig, TopicConfig
 from earful.models import BrandMatch, Post
+from earful.query import Document, Query
 
 _SPACES = re.compile(r"\s+")
 
@@ -57,7 +62,15 @@ class Matcher:
         #  BrandMatch('Kestrel', 'brand', 'name:Kestrel')]
     """
 
-    def __init__(self, brands: Sequence[BrandConfig]) -> None:
+    def __init__(self, brands: Sequence[BrandConfig], topics: Sequence[TopicConfig] = (),
+                 detect: Callable[[str], str] | None = None) -> None:
+        # detect: text → language code, for `lang:` filters on posts without a platform tag.
+        self.detect = detect
+        self._queries = [(Query(b.query), _Term(b.name, b.role, f"query:{b.query}"))
+                         for b in brands if b.query]
+        by_query = {term.brand for _, term in self._queries}
+        self._topics = [(topic.name, Query(topic.query)) for topic in topics]
+        brands = [brand for brand in brands if brand.name not in by_query]
         self._terms: dict[str, _Term] = {}
         self._subreddits: dict[str, _Term] = {}
         self._own_handles: dict[str, str] = {}
@@ -85,10 +98,42 @@ class Matcher:
         # pattern runs on lowercased text and checks the left boundary in Python: without
         # IGNORECASE and a leading look-behind, `re` can skip ahead by the terms' first letters.
         ordered = sorted(self._terms, key=len, reverse=True)
-        self._pattern = re.compile("|".join(_term_pattern(t, left=False) for t in ordered))
+        self._pattern = (re.compile("|".join(_term_pattern(t, left=False) for t in ordered))
+                         if ordered else None)
 
-    def match_text(self, text: str, community: str | None = None) -> list[BrandMatch]:
-        """The brands a text names (each once, in order of first appearance)."""
+    def document(self, text: str, community: str | None = None, *, platform: str | None = None,
+                 author: str | None = None, lang: str | None = None) -> Document:
+        """What brand and topic queries see of a post."""
+        language: str | Callable[[], str] | None = lang
+        if not lang and self.detect is not None:
+            detect = self.detect
+            language = lambda: detect(text)  # noqa: E731
+        return Document(text, platform=platform, author=author, community=community,
+                        language=language)
+
+    def match_text(self, text: str, community: str | None = None, *, platform: str | None = None,
+                   author: str | None = None, lang: str | None = None,
+                   doc: Document | None = None) -> list[BrandMatch]:
+        """The brands a text names (each once, in order of first appearance; brands matched by
+        their query after those)."""
+        found = self._match_terms(text, community)
+        for query, term in self._queries:
+            if doc is None:
+                doc = self.document(text, community, platform=platform, author=author, lang=lang)
+            if query.matches(doc):
+                found.append(BrandMatch(term.brand, term.role, term.rule))
+        return found
+
+    def topics(self, text: str, community: str | None = None, *, platform: str | None = None,
+               author: str | None = None, lang: str | None = None,
+               doc: Document | None = None) -> list[str]:
+        """The configured topics whose query the post matches, in configured order."""
+        if not self._topics:
+            return []
+        doc = doc or self.document(text, community, platform=platform, author=author, lang=lang)
+        return [name for name, query in self._topics if query.matches(doc)]
+
+    def _match_terms(self, text: str, community: str | None) -> list[BrandMatch]:
         found: dict[str, BrandMatch] = {}
         if community:
             term = self._subreddits.get(community.lower())
@@ -96,6 +141,8 @@ class Matcher:
                 found[term.brand] = BrandMatch(term.brand, term.role, term.rule)
         masked: dict[str, list[tuple[int, int]]] = {}
         lowered = text.lower()
+        if self._pattern is None:
+            return list(found.values())
         for hit in self._pattern.finditer(lowered):
             start = hit.start()
             if start and _LEFT_BLOCKERS.match(lowered, start - 1) and (
@@ -117,7 +164,18 @@ class Matcher:
 
     def match(self, post: Post) -> list[BrandMatch]:
         """The brands a post names, including by the subreddit it was posted in."""
-        return self.match_text(post.text, post.community if post.platform == "reddit" else None)
+        return self.match_text(post.text, **self._post_fields(post))
+
+    def post_topics(self, post: Post) -> list[str]:
+        """The topics of a collected post."""
+        return self.topics(post.text, **self._post_fields(post))
+
+    @staticmethod
+    def _post_fields(post: Post) -> dict[str, str | None]:
+        author = post.author
+        return {"community": post.community if post.platform == "reddit" else None,
+                "platform": post.platform, "lang": post.lang,
+                "author": (author.handle or author.native_id) if author else None}
 
     def own_brand(self, post: Post) -> str | None:
         """The brand whose own account wrote the post (a support reply), if any."""

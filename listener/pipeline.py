@@ -180,10 +180,10 @@ class Pipeline:
             if outcome is None:
                 result.unmatched += 1
                 continue
-            matches, score = outcome
+            matches, score, topics = outcome
             if score is None and known.get(post.id) != post.text:
                 score = self.scorer.score_post(post, matches)  # edited meanwhile: rare
-            items.append(Scored(post, matches, score, result.source))
+            items.append(Scored(post, matches, score, result.source, topics))
         result.saved = self.store.save(items, checkpoint=scoring.batch.checkpoint, known=known)
         result.stored = [item for item in items if item.score is not None]
         for hook in self.after_store:

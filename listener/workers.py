@@ -19,11 +19,11 @@ from earful.config import Settings
 from earful.models import BrandMatch, ChurnSignal, Post, Score
 from listener.scoring import Request, Scorer
 
-# (text, subreddit or None, platform language tag, followers, engagement, author handle,
-#  whether the stored text is the same, so only matching is needed)
-Job = tuple[str, str | None, str | None, int | None, int, str | None, bool]
-# None: names no brand; else (brand matches, packed score or None when unchanged)
-Outcome = tuple[tuple[tuple[str, str, str], ...], tuple[Any, ...] | None] | None
+# (text, platform, subreddit or None, platform language tag, followers, engagement,
+#  author handle, whether the stored text is the same, so only matching is needed)
+Job = tuple[str, str, str | None, str | None, int | None, int, str | None, bool]
+# None: names no brand; else (brand matches, packed score or None when unchanged, topics)
+Outcome = tuple[tuple[tuple[str, str, str], ...], tuple[Any, ...] | None, list[str]] | None
 
 _SCORE_FIELDS = tuple(f.name for f in fields(Score))
 _CHURN_FIELDS = tuple(f.name for f in fields(ChurnSignal))
@@ -34,9 +34,9 @@ _scorer: Scorer | None = None  # the worker's own (inherited when forked)
 
 def job(post: Post, unchanged: bool) -> Job:
     author = post.author
-    return (post.text, post.community if post.platform == "reddit" else None, post.lang,
-            author.followers if author else None, post.engagement,
-            author.handle if author else None, unchanged)
+    return (post.text, post.platform, post.community if post.platform == "reddit" else None,
+            post.lang, author.followers if author else None, post.engagement,
+            (author.handle or author.native_id) if author else None, unchanged)
 
 
 def pack(score: Score) -> tuple[Any, ...]:
@@ -51,38 +51,43 @@ def unpack(values: Sequence[Any]) -> Score:
     return Score(*values)
 
 
-Result = tuple[list[BrandMatch], Score | None] | None
+Result = tuple[list[BrandMatch], Score | None, list[str]] | None
 
 
 def run(scorer: Scorer, jobs: Sequence[Job]) -> list[Result]:
     """Match and (unless unchanged) score each job: None for a post that names no brand."""
     matcher = scorer.matcher
-    matched = [matcher.match_text(text, community) for text, community, *_ in jobs]
+    matched = []
+    for text, platform, community, lang, _, _, handle, _ in jobs:
+        doc = matcher.document(text, community, platform=platform, author=handle, lang=lang)
+        matches = matcher.match_text(text, community, doc=doc)
+        matched.append((matches, matcher.topics(text, doc=doc) if matches else []))
     requests = [
         Request(text, matches, lang, followers, engagement, matcher.own_handle(handle))
-        for matches, (text, _, lang, followers, engagement, handle, unchanged)
+        for (matches, _), (text, _, _, lang, followers, engagement, handle, unchanged)
         in zip(matched, jobs, strict=True) if matches and not unchanged
     ]
     scores = iter(scorer.score_many(requests))
     return [
-        (matches, None if entry[-1] else next(scores)) if matches else None
-        for matches, entry in zip(matched, jobs, strict=True)
+        (matches, None if entry[-1] else next(scores), topics) if matches else None
+        for (matches, topics), entry in zip(matched, jobs, strict=True)
     ]
 
 
 def encode(result: Result) -> Outcome:
     if result is None:
         return None
-    matches, score = result
+    matches, score, topics = result
     return (tuple((m.brand, m.role, m.rule) for m in matches),
-            None if score is None else pack(score))
+            None if score is None else pack(score), topics)
 
 
 def decode(outcome: Outcome) -> Result:
     if outcome is None:
         return None
-    matches, score = outcome
-    return [BrandMatch(*m) for m in matches], (None if score is None else unpack(score))
+    matches, score, topics = outcome
+    return ([BrandMatch(*m) for m in matches], (None if score is None else unpack(score)),
+            topics)
 
 
 def _init(settings: Settings) -> None:

@@ -84,3 +84,18 @@ def test_paths_resolve_beside_the_config_and_env_overrides(tmp_path: Path, monke
     assert load_config(config).db_path == tmp_path / "data" / "e.db"
     monkeypatch.setenv("EARFUL_DB", str(tmp_path / "other.db"))
     assert load_config(config).db_path == tmp_path / "other.db"
+
+
+def test_topics_and_brand_queries_are_validated_naming_the_key() -> None:
+    brand = {"name": "K"}
+    with pytest.raises(ConfigError, match=r"topics\[1\]\.query: .*position 13: expected '\)'"):
+        parse_config({"brands": [brand], "topics": [{"name": "a", "query": "x"},
+                                                      {"name": "b", "query": "refund (late"}]})
+    with pytest.raises(ConfigError, match=r"topics: .*defined twice: \['a'\]"):
+        parse_config({"brands": [brand], "topics": [{"name": "a", "query": "x"},
+                                                      {"name": "A", "query": "y"}]})
+    with pytest.raises(ConfigError, match=r"brands\[0\]\.query: .*position"):
+        parse_config({"brands": [{"name": "K", "query": "kestrel AND"}]})
+    with pytest.raises(ConfigError, match=r"sources\.r\.watch: .*'r/Camping Gear'"):
+        parse_config({"brands": [brand], "sources": {"r": {
+            "type": "reddit", "watch": ["r/r/Camping Gear"]}}})

@@ -72,3 +72,72 @@ def test_own_brand_account(matcher: Matcher) -> None:
 def test_names_inside_cjk_text(matcher: Matcher) -> None:
     assert brands(matcher, "Kestrelの注文、もう…届かない") == ["Kestrel"]
     assert brands(matcher, "KestrelCamの映像") == []
+
+
+QUERY_CONFIG = {
+    "brands": [
+        {"name": "Kestrel", "aliases": ["Kestrel Goods"], "handles": ["@KestrelHelp"]},
+        # A brand defined by its query: the name alone is ambiguous (a game, a bird...).
+        {"name": "Apex", "role": "competitor",
+         "query": '((apex NEAR/3 (jacket* OR tent* OR boots)) OR @ApexOutdoor) -"apex legends"'},
+    ],
+    "topics": [
+        {"name": "shipping", "query": 'shipping OR deliver* OR "where is my order"'},
+        {"name": "refunds", "query": "refund* OR reembolso"},
+        {"name": "spanish", "query": "lang:es"},
+        {"name": "sub-help", "query": "subreddit:KestrelGoods AND help"},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def query_matcher() -> Matcher:
+    settings = parse_config(QUERY_CONFIG)
+    return Matcher(settings.brands, settings.topics, detect=lambda text: "en")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my Apex rain jacket leaks", ["Apex"]),
+    ("the apex of the season: new tents from Apex", ["Apex"]),
+    ("apex legends patch notes, jacket skins", []),
+    ("we reached the apex of the trail", []),
+    ("@ApexOutdoor my order?", ["Apex"]),
+    ("Kestrel Goods vs my Apex boots", ["Kestrel", "Apex"]),
+])
+def test_a_brand_with_a_query_is_matched_by_its_query(query_matcher: Matcher, text: str,
+                                                      expected: list[str]) -> None:
+    found = query_matcher.match_text(text)
+    assert [m.brand for m in found] == expected
+    assert all(m.rule.startswith("query:") for m in found if m.brand == "Apex")
+
+
+def test_topics_are_the_queries_a_post_matches(query_matcher: Matcher) -> None:
+    spanish = make_post("1", "@KestrelHelp ¿y mi reembolso?", lang="es")
+    assert query_matcher.post_topics(spanish) == ["refunds", "spanish"]
+    late = make_post("2", "Kestrel where is my order, shipping was paid for express")
+    assert query_matcher.post_topics(late) == ["shipping"]
+    # Without a platform tag the language is detected (here: the fixture's detector says en).
+    assert query_matcher.post_topics(make_post("3", "Kestrel refunds, finally")) == ["refunds"]
+    reddit = make_post("t3_x", "need help with my Kestrel tent", platform="reddit",
+                       community="KestrelGoods")
+    assert query_matcher.post_topics(reddit) == ["sub-help"]
+
+
+def test_topics_are_stored_and_filtered(settings, store) -> None:
+    from earful.queries import Filters, search_mentions
+    from listener.pipeline import Pipeline
+
+    posts = [make_post("10", "@KestrelHelp my refund never came and tracking is stuck"),
+             make_post("11", "Kestrel Plus membership renewed, love it"),
+             make_post("12", "Kestrel tent arrived, great")]
+    with Pipeline(settings, store, workers=1) as pipeline:
+        pipeline.process(posts, source="test")
+    assert store.mention("x:10")["topics"] == ["refunds", "shipping"]
+    assert store.mention("x:11")["topics"] == ["membership"]
+    assert store.mention("x:12")["topics"] == []
+    found = search_mentions(store, Filters(topic="refunds"))
+    assert [row["id"] for row in found] == ["x:10"]
+    # An edit that drops the subject drops the topic.
+    with Pipeline(settings, store, workers=1) as pipeline:
+        pipeline.process([make_post("10", "@KestrelHelp all sorted now, thanks")], source="test")
+    assert store.mention("x:10")["topics"] == []

@@ -69,6 +69,9 @@ def test_compiles_and_matches(text: str, x: str | type | None, reddit: str | Non
     for post, expected in verdicts:
         doc = Document(post, platform="x", author="dana", language="es")
         assert query.matches(doc) is expected, post
+        # The fast verdict and the explained one agree.
+        assert query.explain(Document(post, platform="x", author="dana",
+                                      language="es")).matched is expected, post
 
 
 def test_fields_read_the_post() -> None:

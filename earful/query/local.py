@@ -9,7 +9,7 @@ words stand between them, in either order.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -63,6 +63,15 @@ class Document:
         return [w.removesuffix("'s") for w in self.bare]  # "Kestrel's" names Kestrel
 
     @cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """Where each word occurs, under each form a query word may match it by."""
+        index: dict[str, list[int]] = {}
+        for at, forms in enumerate(zip(self.words, self.bare, self.stems, strict=True)):
+            for form in set(forms):
+                index.setdefault(form, []).append(at)
+        return index
+
+    @cached_property
     def lang(self) -> str | None:
         value = self.language() if callable(self.language) else self.language
         return value.lower().split("-")[0] if value else None
@@ -79,7 +88,19 @@ class Verdict:
 
 
 def matches(node: Node, doc: Document) -> bool:
-    return explain(node, doc).matched
+    """Whether ``node`` matches: :func:`explain`'s verdict without gathering its evidence
+    (this runs for every topic and brand query on every collected post)."""
+    if isinstance(node, And):
+        return all(matches(child, doc) for child in node.children)
+    if isinstance(node, Or):
+        return any(matches(child, doc) for child in node.children)
+    if isinstance(node, Not):
+        return not matches(node.child, doc)
+    if isinstance(node, Term | Phrase):
+        return bool(_spans(node, doc))
+    if isinstance(node, Near):
+        return _near(node, doc).matched
+    return _field(node, doc).matched
 
 
 def explain(node: Node, doc: Document) -> Verdict:
@@ -123,9 +144,14 @@ def _spans(node: Node, doc: Document) -> list[tuple[int, int]]:
         return []
     last_prefix = isinstance(node, Term) and node.prefix
     found = []
-    for start in range(len(doc.words) - len(parts) + 1):
-        if all(_word_matches(parts[i], doc, start + i, last_prefix and i == len(parts) - 1)
-               for i in range(len(parts))):
+    if len(parts) == 1 and last_prefix:
+        starts: Iterable[int] = range(len(doc.words))
+    else:  # only where the first word occurs
+        starts = doc.positions.get(parts[0], ())
+    for start in starts:
+        if start + len(parts) <= len(doc.words) and all(
+                _word_matches(parts[i], doc, start + i, last_prefix and i == len(parts) - 1)
+                for i in range(len(parts))):
             found.append((start, start + len(parts)))
     return found
 

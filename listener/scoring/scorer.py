@@ -47,7 +47,8 @@ class Scorer:
     def __init__(self, settings: Settings, matcher: Matcher | None = None) -> None:
         config = settings.scoring
         self.config = config
-        self.matcher = matcher or Matcher(settings.brands)
+        self.matcher = matcher or Matcher(settings.brands, settings.topics,
+                                          detect=lambda text: self.language.detect(text)[0])
         self.sentiment = SentimentScorer(config.positive, config.negative)
         self.language = LanguageDetector(config.languages, self.sentiment.analyzer.lexicon)
         self.complaint = ComplaintModel.load()
