@@ -6,6 +6,7 @@ Earful's own errors become one readable line (``click.ClickException``), never a
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -205,24 +206,72 @@ def _print_runs(runs: list[Any], as_json: bool) -> None:
 @main.command()
 @click.option("--once", is_flag=True, help="Run every enabled source once, then exit.")
 @click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--log-json", is_flag=True,
+              help="Structured JSON logs on stderr instead of the live status (for systemd etc.).")
 @json_option
 @pass_app
-def listen(app: App, once: bool, sources: tuple[str, ...], as_json: bool) -> None:
+def listen(app: App, once: bool, sources: tuple[str, ...], log_json: bool,
+           as_json: bool) -> None:
     """Collect → match → score → store from the configured sources.
+
+    Without --once, runs as a service: every source (and each of its queries) on its own
+    schedule, until SIGINT or SIGTERM, which finish the batch in hand first.
 
     Example: earful listen --once
     """
-    if not once:
-        raise click.UsageError("only --once is available in this version (no scheduler yet)")
     unknown = [name for name in sources if name not in app.settings.sources]
     if unknown:
         raise click.BadParameter(f"no source named {unknown[0]!r}; configured: "
                                  f"{', '.join(app.settings.sources)}", param_hint="--source")
+    if not once:
+        _serve(app, sources, log_json)
+        return
     from listener.pipeline import Pipeline
 
     with Pipeline(app.settings, app.store) as pipeline:
         runs = pipeline.run_once(only=sources)
     _print_runs(runs, as_json)
+
+
+def _serve(app: App, sources: tuple[str, ...], log_json: bool) -> None:
+    import signal
+    import threading
+
+    from rich.live import Live
+
+    from earful.logs import setup_logging
+    from earful.reports.status import render_status
+    from listener.service import Listener
+
+    setup_logging(json_lines=log_json, console=console,
+                  level=logging.INFO if log_json else logging.WARNING)
+    listener = Listener(app.settings, app.store, only=sources)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: Any) -> None:
+        logging.getLogger("earful").info(
+            "%s: finishing the batches in hand", signal.Signals(signum).name,
+            extra={"event": "stopping"})
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, request_stop)
+    try:
+        listener.start()
+    except EarfulError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        if log_json:
+            stop.wait()
+        else:
+            with Live(render_status(listener.status(), listener.skipped, listener.clock()),
+                      console=console, refresh_per_second=2) as live:
+                while not stop.wait(0.5):
+                    live.update(render_status(listener.status(), listener.skipped,
+                                              listener.clock()))
+    finally:
+        listener.stop()
+    logging.getLogger("earful").info("stopped cleanly", extra={"event": "stopped"})
 
 
 @main.command("import")

@@ -123,6 +123,24 @@ def m002_topics(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_mention_topics_topic ON mention_topics(topic, mention_id)")
 
 
+@migrations()
+def m003_job_runs(db: sqlite_utils.Database) -> None:
+    # One row per scheduled collection run: what the status view and, later, alerts read
+    # ("source x has failed 5 times in a row").
+    db.execute(
+        """
+        CREATE TABLE job_runs (
+            id INTEGER PRIMARY KEY, job TEXT NOT NULL, source TEXT NOT NULL,
+            started_at TEXT NOT NULL, finished_at TEXT NOT NULL,
+            status TEXT NOT NULL,  -- ok | stopped | error | rate_limited
+            new INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
+            problems INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
+            error TEXT, next_run_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_job_runs_job ON job_runs(job, started_at)")
+
+
 def now_iso() -> str:
     return utc_iso(datetime.now(UTC)) or ""
 
@@ -335,6 +353,13 @@ class Store:
             if checkpoint is not None:
                 self._write_checkpoint(conn, *checkpoint)
         return result
+
+    def record_run(self, run: dict[str, Any]) -> None:
+        """Append one scheduled run (columns of ``job_runs``) to the run log."""
+        with self.transaction() as conn:
+            columns = ", ".join(run)
+            conn.execute(f"INSERT INTO job_runs ({columns}) VALUES "
+                         f"({', '.join('?' * len(run))})", list(run.values()))
 
     def count(self, table: str) -> int:
         return self.db[table].count
