@@ -274,6 +274,69 @@ def _serve(app: App, sources: tuple[str, ...], log_json: bool) -> None:
     logging.getLogger("earful").info("stopped cleanly", extra={"event": "stopped"})
 
 
+@main.command()
+@click.option("--source", "source_name", required=True, help="A live source (reddit or x).")
+@click.option("--since", required=True,
+              help="How far back: 2026-11-01, 2026-11-01T09:00, or 7d / 36h / 2w.")
+@click.option("--stream", "streams", multiple=True,
+              help="Only this stream of the source (e.g. search:0; repeatable).")
+@json_option
+@pass_app
+def backfill(app: App, source_name: str, since: str, streams: tuple[str, ...],
+             as_json: bool) -> None:
+    """Walk a live source's history back to a date, as far as its API allows.
+
+    Each page is stored as it comes, with its position: run the same command again after an
+    interruption and it resumes where it stopped.
+
+    Example: earful backfill --source x --since 5d
+    """
+    from datetime import UTC, datetime
+
+    from listener.pipeline import Pipeline
+    from listener.sources import build_source
+
+    config = app.settings.sources.get(source_name)
+    if config is None:
+        raise click.BadParameter(f"no source named {source_name!r}; configured: "
+                                 f"{', '.join(app.settings.sources)}", param_hint="--source")
+    if config.type == "replay":
+        raise click.BadParameter(f"{source_name!r} replays files: use `earful import` for "
+                                 "files, backfill is for live sources", param_hint="--source")
+    try:
+        floor = datetime.fromisoformat(_filters(since, None).since or "")
+    except click.BadParameter as error:
+        raise click.BadParameter(error.message, param_hint="--since") from None
+    try:
+        source = build_source(source_name, config, app.settings)
+    except EarfulError as error:
+        raise click.ClickException(str(error)) from None
+    unknown = [stream for stream in streams if stream not in source.streams]  # type: ignore[attr-defined]
+    if unknown:
+        raise click.BadParameter(f"{source_name!r} has no stream {unknown[0]!r}; it has: "
+                                 f"{', '.join(source.streams)}", param_hint="--stream")  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    span = max(1.0, (now - floor).total_seconds())
+    with Pipeline(app.settings, app.store) as pipeline, _progress() as progress:
+        task = progress.add_task(f"Backfilling {source_name} to {floor:%Y-%m-%d %H:%M}",
+                                 total=span)
+
+        def advance(fetched: int, oldest: datetime | None) -> None:
+            reached = (now - oldest).total_seconds() if oldest else 0.0
+            progress.update(task, completed=min(span, reached),
+                            description=f"Backfilling {source_name}: {fetched:,} posts, back "
+                                        f"to {(oldest or now):%Y-%m-%d %H:%M}")
+
+        try:
+            run = pipeline.backfill(source, floor, streams=streams,  # type: ignore[arg-type]
+                                    progress=advance)
+        except EarfulError as error:
+            raise click.ClickException(f"{error} (what was fetched is stored; run the same "
+                                       "command again to resume)") from None
+        progress.update(task, completed=span)
+    _print_runs([run], as_json)
+
+
 @main.command("import")
 @click.option("--platform", required=True, type=click.Choice(["reddit", "x"]),
               help="Whose format the files are in.")

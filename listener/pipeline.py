@@ -11,6 +11,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from earful.config import Settings
 from earful.errors import SourceError
@@ -18,7 +19,14 @@ from earful.models import Post
 from earful.store import SaveResult, Scored, Store
 from listener.formats import Problem
 from listener.scoring import Scorer
-from listener.sources import Batch, Progress, Source, build_source
+from listener.sources import (
+    BackfillProgress,
+    Batch,
+    LiveSource,
+    Progress,
+    Source,
+    build_source,
+)
 from listener.workers import Outcome, Result, ScoringPool, decode, job, run
 
 log = logging.getLogger(__name__)
@@ -189,6 +197,17 @@ class Pipeline:
         for hook in self.after_store:
             hook(result)
         return result
+
+    def backfill(self, source: LiveSource, since: datetime, *, streams: Sequence[str] = (),
+                 progress: BackfillProgress | None = None) -> SourceRun:
+        """Walk a live source's history back to ``since``, stream by stream, each page stored
+        with its checkpoint (so an interrupted backfill resumes where it stopped)."""
+        run = SourceRun(source.name)
+        for stream in streams or source.streams:
+            batches = source.backfill(stream, since, self.store, progress)
+            for result in self.process_batches(batches, source=source.name):
+                run.add(result)
+        return run
 
     def run_once(self, only: Sequence[str] = ()) -> list[SourceRun]:
         """Run every enabled source (or those named in ``only``) once.
