@@ -14,11 +14,13 @@ FIXTURES = ROOT / "tests" / "fixtures" / "formats"
 
 @pytest.fixture
 def run(tmp_path: Path):
-    def invoke(*args: str, input: str | None = None):
+    def invoke(*args: str, input: str | None = None, expect: int | None = None):
         runner = CliRunner()
         result = runner.invoke(
             main, ["--config", str(ROOT / "config.toml"), "--db", str(tmp_path / "e.db"), *args],
             input=input, catch_exceptions=False)
+        if expect is not None:
+            assert result.exit_code == expect, result.output
         return result
     return invoke
 
@@ -125,3 +127,62 @@ def test_post_text_is_shown_literally_not_as_markup(settings, tmp_path: Path) ->
     console.print(render_mentions([row]))
     shown = console.file.getvalue()
     assert "[bold]urgent[/bold]" in shown and "[dim]eve" in shown
+
+
+def test_backfill_walks_a_live_source_back_and_resumes(run, monkeypatch) -> None:
+    from datetime import timedelta
+
+    import responses
+    from freezegun import freeze_time
+    from responses.registries import OrderedRegistry
+
+    from tests.x_kill_helper import NOW, recorded_response, recording
+
+    monkeypatch.setenv("X_BEARER_TOKEN", "test-token-not-real")
+    recorded = {tweet["edit_history_tweet_ids"][0]
+                for name in ("recent_kestrel_p1.json", "recent_kestrel_p2.json")
+                for tweet in recording(name)["body"]["data"] if "text" in tweet}
+    args = ["backfill", "--source", "x", "--stream", "search:0", "--since", "3d", "--json"]
+    with freeze_time(NOW), responses.RequestsMock(registry=OrderedRegistry) as api:
+        api.add(responses.Response("GET", recording("recent_kestrel_p2.json")["request"]["url"],
+                                   status=503))
+        api.add(responses.Response("GET", recording("recent_kestrel_p2.json")["request"]["url"],
+                                   status=503))
+        api.add(responses.Response("GET", recording("recent_kestrel_p2.json")["request"]["url"],
+                                   status=503))
+        api.add(recorded_response("recent_kestrel_p1.json"))
+        api.add(recorded_response("recent_kestrel_p2.json"))
+        # X is down: a clear error, nothing lost, nothing stored.
+        failed = run(*args, expect=1)
+        assert "503" in failed.output and "run the same command again" in failed.output
+        done = run(*args)
+        since = api.calls[3].request.params["start_time"]
+        assert since == f"{NOW - timedelta(days=3):%Y-%m-%dT%H:%M:%SZ}"
+    report = json.loads(done.output.strip().splitlines()[-1])
+    assert report["sources"][0]["new"] == len(recorded) - report["sources"][0]["unmatched"]
+    ids = run("mentions", "--platform", "x", "--limit", "1000", "--json").output.splitlines()
+    assert {json.loads(line)["id"].removeprefix("x:") for line in ids} <= recorded
+    assert len(ids) == report["sources"][0]["new"] > 0
+    assert "replays files" in run("backfill", "--source", "sample-x", "--since", "3d",
+                                  expect=2).output
+    assert "no stream 'search:9'" in run("backfill", "--source", "x", "--stream", "search:9",
+                                         "--since", "3d", expect=2).output
+
+
+def test_a_live_source_without_credentials_is_skipped_and_the_rest_runs(
+        tmp_path: Path, monkeypatch, caplog) -> None:
+    monkeypatch.delenv("X_BEARER_TOKEN", raising=False)
+    text = (ROOT / "config.toml").read_text()
+    enabled = text.replace('[sources.x]\ntype = "x"\nenabled = false',
+                           '[sources.x]\ntype = "x"\nenabled = true')
+    assert enabled != text
+    config = tmp_path / "config.toml"
+    config.write_text(enabled)
+    result = CliRunner().invoke(main, ["--config", str(config), "--db", str(tmp_path / "e.db"),
+                                       "listen", "--once", "--json"])
+    assert result.exit_code == 0, result.output
+    line = "source 'x': skipped, set X_BEARER_TOKEN (credentials.bearer_token)"
+    assert [record.getMessage() for record in caplog.records] == [line]
+    report = {s["source"]: s for s in json.loads(result.output)["sources"]}
+    assert report["x"]["error"] == line and report["x"]["new"] == 0
+    assert report["sample-x"]["new"] > 0 and report["sample-reddit"]["new"] > 0

@@ -1,0 +1,343 @@
+"""Reddit, read with praw through application-only OAuth (client credentials, read-only).
+
+Streams: ``search:{i}`` for each configured query Reddit can search (newest first, in
+``config.subreddits`` or all of Reddit), plus ``submissions`` and ``comments`` of the watched
+subreddits. Each stream is a newest-first walk (``listener.sources.walk``): a page is what one
+listing call returns (up to 100 things) and the next one starts ``after`` its last fullname.
+Reddit's base-36 ids grow with time, so an id is a thing's position.
+
+Search is loose (Reddit matches words anywhere, stems, ignores some operators), so a search
+stream keeps only the posts its query matches locally: the store holds only true matches.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+import praw
+from praw.models import Comment, Submission
+from praw.models.base import PRAWBase
+from prawcore.exceptions import (
+    InvalidToken,
+    NotFound,
+    OAuthException,
+    PrawcoreException,
+    Redirect,
+    RequestException,
+    ResponseException,
+    TooManyRequests,
+)
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+from tenacity.wait import wait_base
+
+from earful.config import Settings, SourceConfig, secret
+from earful.errors import MissingCredentials, RateLimited, SourceError
+from earful.models import Post
+from earful.query import Document, Query
+from earful.store import Store
+from listener.formats import ParseError, Problem
+from listener.formats.reddit import post_from_thing
+from listener.scoring.language import LanguageDetector
+from listener.sources import BackfillProgress, Batch, Progress
+from listener.sources.walk import Fetch, Page, walk
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 100  # the most one Reddit listing call returns
+ATTEMPTS = 3  # per page, for server errors and dropped connections
+RESET_UNKNOWN = 60.0  # seconds to pause after a 429 that does not say when the limit resets
+# credentials.KEY → the env variable used when the config does not name one.
+CREDENTIALS = {"client_id": "REDDIT_CLIENT_ID", "client_secret": "REDDIT_CLIENT_SECRET",
+               "user_agent": "REDDIT_USER_AGENT"}
+
+
+def default_wait() -> wait_base:
+    """Backoff between attempts at a page (tests pass ``tenacity.wait_none()``)."""
+    return wait_exponential(multiplier=2, min=2, max=60)
+
+
+class RedditSource:
+    """The live Reddit collector of one ``[sources.NAME]`` entry of type ``reddit``.
+
+    Example::
+
+        source = RedditSource("reddit", settings.sources["reddit"], settings)
+        pipeline.run_source(source)  # every stream, each from its own cursor
+    """
+
+    def __init__(self, name: str, config: SourceConfig, settings: Settings, *,
+                 now: Callable[[], datetime] | None = None, reddit: praw.Reddit | None = None,
+                 retry_wait: wait_base | None = None) -> None:
+        self.name = name
+        self.config = config
+        self.settings = settings
+        self.now = now or (lambda: datetime.now(UTC))
+        self.retry_wait = retry_wait or default_wait()
+        self.reddit = reddit or connect(name, config)
+        self.searches: dict[str, tuple[Query, str]] = {}
+        for index, text in enumerate(config.queries):
+            query = Query(text)
+            native = query.to_reddit()
+            if native is not None:  # e.g. `platform:x`: it can never match here
+                self.searches[f"search:{index}"] = (query, native)
+        self.streams = [*self.searches, *(("submissions", "comments") if config.watch else ())]
+
+    def key(self, stream: str) -> str:
+        return f"{self.config.type}:{self.name}:{stream}"
+
+    def batches(self, store: Store, progress: Progress | None = None) -> Iterator[Batch]:
+        for stream in self.streams:
+            yield from self.stream_batches(stream, store, progress)
+
+    def stream_batches(self, stream: str, store: Store,
+                       progress: Progress | None = None) -> Iterator[Batch]:
+        key = self.key(stream)
+        state = store.checkpoint(key)
+        # Only a walk that never finished has no cursor yet: it reaches back `lookback`.
+        floor = None if (state or {}).get("since") is not None else (
+            self.now() - timedelta(seconds=self.config.lookback))
+        fetched = 0
+        for batch in self._walk(stream, key, state, floor, self.config.max_pages):
+            fetched += len(batch.posts) + len(batch.problems)
+            yield self._keep(stream, batch)
+            if progress:
+                progress(fetched, None)
+
+    def backfill(self, stream: str, since: datetime, store: Store,
+                 progress: BackfillProgress | None = None) -> Iterator[Batch]:
+        """Walk back to ``since`` or as far as Reddit lists (about 1000 things per listing).
+
+        Not bounded by ``max_pages``: a backfill runs until done, resumably under its own key.
+        """
+        since = since.replace(tzinfo=UTC) if since.tzinfo is None else since.astimezone(UTC)
+        key = f"backfill:{self.name}:{stream}:{since:%Y-%m-%dT%H:%M:%SZ}"
+        fetched, oldest = 0, None
+        for batch in self._walk(stream, key, store.checkpoint(key), since, None):
+            fetched += len(batch.posts)
+            if batch.posts:
+                page_oldest = min(post.created_at for post in batch.posts)
+                oldest = page_oldest if oldest is None else min(oldest, page_oldest)
+            yield self._keep(stream, batch)
+            if progress:
+                progress(fetched, oldest)
+
+    def _walk(self, stream: str, key: str, state: Any, floor: datetime | None,
+              max_pages: int | None) -> Iterator[Batch]:
+        if stream not in self.streams:
+            raise SourceError(f"source {self.name!r}: no stream {stream!r}; "
+                              f"it has {', '.join(self.streams) or 'none'}")
+        return walk(key, state, self._fetcher(stream, floor, max_pages), _position)
+
+    def _keep(self, stream: str, batch: Batch) -> Batch:
+        """The batch without the search results its query does not match.
+
+        Dropped only after the walk saw them, so its cursor still moves past them.
+        """
+        search = self.searches.get(stream)
+        if search is None:
+            return batch
+        kept = [post for post in batch.posts if search[0].matches(self._document(post))]
+        if len(kept) < len(batch.posts):
+            log.debug("source %r %s: dropped %d search results the query does not match",
+                      self.name, stream, len(batch.posts) - len(kept))
+        return Batch(kept, batch.problems, batch.checkpoint)
+
+    def _fetcher(self, stream: str, floor: datetime | None, max_pages: int | None) -> Fetch:
+        lowest = floor.timestamp() if floor is not None else None
+
+        def fetch(since: int | None, resume: str | None) -> Iterator[Page]:
+            pages = 0
+            while True:
+                where = self._listing_url(stream, resume)
+                things = self._page(stream, resume)
+                posts: list[Post] = []
+                problems: list[Problem] = []
+                reached = False
+                for index, thing in enumerate(things, start=1):
+                    data = _data(thing)
+                    position, created = _position_of(data), _number(data.get("created_utc"))
+                    if (since is not None and position is not None and position <= since) or (
+                            lowest is not None and created is not None and created < lowest):
+                        reached = True
+                        break
+                    try:
+                        posts.append(post_from_thing(_thing(thing, data)))
+                    except ParseError as error:
+                        problems.append(Problem(where, index, str(error)))
+                pages += 1
+                ended = len(things) < PAGE_SIZE
+                if ended and not reached:
+                    self._log_end(stream, since, floor)
+                resume = None if reached or ended else _fullname(things)
+                yield Page(posts, resume, problems)
+                if resume is None or (max_pages is not None and pages >= max_pages):
+                    return
+
+        return fetch
+
+    def _log_end(self, stream: str, since: int | None, floor: datetime | None) -> None:
+        if since is not None:
+            # Reddit lists about 1000 things: more arrived between two runs than it keeps.
+            log.warning("source %r %s: Reddit's listing ends before the last run's position; "
+                        "posts in between are out of reach (run it more often)", self.name, stream)
+        elif floor is not None:
+            log.info("source %r %s: Reddit lists nothing older; stopped short of %s",
+                     self.name, stream, f"{floor:%Y-%m-%dT%H:%M:%SZ}")
+
+    def _listing_url(self, stream: str, resume: str | None) -> str:
+        path = {"submissions": "new", "comments": "comments"}.get(stream, "search")
+        after = f"?after={resume}" if resume else ""
+        return f"{self.reddit.config.oauth_url}/r/{self._where(stream)}/{path}/{after}"
+
+    def _where(self, stream: str) -> str:
+        if stream in self.searches:
+            return "+".join(self.config.subreddits) or "all"
+        return "+".join(self.config.watch)
+
+    def _page(self, stream: str, resume: str | None) -> list[Any]:
+        """One listing call's things, with transient failures retried."""
+        params = {"after": resume} if resume else {}
+        subreddit = self.reddit.subreddit(self._where(stream))
+
+        def call() -> list[Any]:
+            if stream == "submissions":
+                return list(subreddit.new(limit=PAGE_SIZE, params=params))
+            if stream == "comments":
+                return list(subreddit.comments(limit=PAGE_SIZE, params=params))
+            return list(subreddit.search(self.searches[stream][1], sort="new",
+                                         limit=PAGE_SIZE, params=params))
+
+        retrying = Retrying(stop=stop_after_attempt(ATTEMPTS), wait=self.retry_wait,
+                            retry=retry_if_exception(_transient), reraise=True,
+                            before_sleep=lambda state: log.warning(
+                                "source %r %s: %s; trying again", self.name, stream,
+                                state.outcome.exception() if state.outcome else "failed"))
+        try:
+            return retrying(call)
+        except TooManyRequests as error:
+            reset = self.now() + timedelta(seconds=_reset_seconds(error))
+            raise RateLimited(f"source {self.name!r} {stream}: Reddit's rate limit is used up "
+                              f"until {reset:%H:%M:%S} UTC", reset) from None
+        except (OAuthException, InvalidToken) as error:
+            raise self._refused() from error
+        except (Redirect, NotFound) as error:
+            # Reddit redirects a listing of a subreddit that does not exist to its search.
+            raise SourceError(f"source {self.name!r} {stream}: Reddit has no "
+                              f"r/{self._where(stream)}; check the subreddit names") from error
+        except ResponseException as error:
+            if error.response.status_code == 401:
+                raise self._refused() from error
+            tries = f" {ATTEMPTS} times" if _transient(error) else ""
+            raise SourceError(f"source {self.name!r} {stream}: Reddit answered "
+                              f"{error.response.status_code}{tries}") from error
+        except PrawcoreException as error:
+            raise SourceError(f"source {self.name!r} {stream}: Reddit request failed after "
+                              f"{ATTEMPTS} attempts: {error}") from error
+
+    def _refused(self) -> SourceError:
+        names = ", ".join(self.config.credentials.get(key, env) for key, env in
+                          CREDENTIALS.items() if key != "user_agent")
+        return SourceError(f"source {self.name!r}: Reddit refused the credentials; check "
+                           f"{names} (an app of type 'script' or 'web' at "
+                           "https://www.reddit.com/prefs/apps)")
+
+    def _document(self, post: Post) -> Document:
+        return Document.of(post, detect=lambda text: self._languages.detect(text)[0])
+
+    @cached_property
+    def _languages(self) -> LanguageDetector:
+        # Only a `lang:` filter asks: Reddit tags no language.
+        return LanguageDetector(self.settings.scoring.languages)
+
+
+def connect(name: str, config: SourceConfig) -> praw.Reddit:
+    """A read-only praw client from the env variables the config names."""
+    names = {key: config.credentials.get(key, env) for key, env in CREDENTIALS.items()}
+    values = {key: secret(env) for key, env in names.items()}
+    missing = [key for key, value in values.items() if value is None]
+    if missing:
+        raise MissingCredentials(
+            f"source {name!r}: skipped, set {', '.join(names[key] for key in missing)} "
+            f"({', '.join(f'credentials.{key}' for key in missing)})")
+    reddit = praw.Reddit(client_id=values["client_id"], client_secret=values["client_secret"],
+                         user_agent=values["user_agent"], check_for_async=False,
+                         check_for_updates=False)  # no call to PyPI on every start
+    # A praw.ini with a username must not turn this into a script (user) login.
+    reddit.read_only = True
+    return reddit
+
+
+def _transient(error: BaseException) -> bool:
+    if isinstance(error, RequestException):
+        return True
+    return isinstance(error, ResponseException) and error.response.status_code >= 500
+
+
+def _reset_seconds(error: TooManyRequests) -> float:
+    headers = error.response.headers
+    for header in ("x-ratelimit-reset", "retry-after"):
+        seconds = _number(headers.get(header))
+        if seconds is not None:
+            return max(seconds, 1.0)
+    return RESET_UNKNOWN
+
+
+def _data(thing: Any) -> dict[str, Any]:
+    """A thing's fields as Reddit sent them. Read from ``vars``: praw fetches the thing again
+    over the network when a missing attribute is asked for."""
+    if isinstance(thing, dict):  # a kind praw does not know: left as Reddit sent it
+        data = thing.get("data")
+        return data if isinstance(data, dict) else {}
+    fields: dict[str, Any] = {}
+    for key, value in vars(thing).items():
+        if key.startswith("_") or key in ("comment_limit", "comment_sort"):
+            continue  # praw's own state, not Reddit's
+        if key == "author" and value is None:
+            value = "[deleted]"  # what Reddit sent: praw turns it into None
+        elif isinstance(value, PRAWBase):
+            if key not in ("author", "subreddit"):
+                continue  # poll data and the like: not JSON, and the parser does not read it
+            value = str(value)  # the username / the subreddit's name
+        fields[key] = value
+    return fields
+
+
+def _thing(thing: Any, data: dict[str, Any]) -> Any:
+    if isinstance(thing, Comment):
+        return {"kind": "t1", "data": data}
+    if isinstance(thing, Submission):
+        return {"kind": "t3", "data": data}
+    return thing
+
+
+def _fullname(things: list[Any]) -> str | None:
+    for thing in reversed(things):
+        name = _data(thing).get("name")
+        if isinstance(name, str) and name:
+            return name
+    return None
+
+
+def _position_of(data: dict[str, Any]) -> int | None:
+    item_id = data.get("id")
+    try:
+        return int(item_id, 36) if isinstance(item_id, str) and item_id else None
+    except ValueError:
+        return None
+
+
+def _position(post: Post) -> int:
+    return int(post.native_id[3:], 36)  # "t3_1orrrgx" → base-36 "1orrrgx"
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
