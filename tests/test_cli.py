@@ -139,6 +139,11 @@ def test_backfill_walks_a_live_source_back_and_resumes(run, monkeypatch) -> None
     from tests.x_kill_helper import NOW, recorded_response, recording
 
     monkeypatch.setenv("X_BEARER_TOKEN", "test-token-not-real")
+    import tenacity
+
+    import listener.sources.x
+    monkeypatch.setattr(listener.sources.x, "wait_exponential",
+                        lambda **_: tenacity.wait_none())  # retry at once, not in 2 s, 4 s
     recorded = {tweet["edit_history_tweet_ids"][0]
                 for name in ("recent_kestrel_p1.json", "recent_kestrel_p2.json")
                 for tweet in recording(name)["body"]["data"] if "text" in tweet}
