@@ -249,3 +249,41 @@ def test_a_source_without_credentials_is_skipped_with_one_line(tmp_path, monkeyp
         with pytest.raises(SourceError, match="nothing to listen to"):
             listener.start()
         listener.stop()
+
+
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGINT"])
+def test_earful_listen_stops_cleanly_on_a_signal(tmp_path, signum) -> None:
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    db = tmp_path / "e.db"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "earful", "--config", str(ROOT / "config.toml"), "--db", str(db),
+         "listen", "--log-json"],
+        cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    events = []
+    try:
+        assert child.stderr is not None
+        for line in child.stderr:  # until both sample sources have run once
+            events.append(json.loads(line))
+            if sum(e.get("event") == "job_finished" for e in events) == 2:
+                break
+        child.send_signal(getattr(signal, signum))
+        _, rest = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0
+    events += [json.loads(line) for line in rest.splitlines()]
+    finished = {e["job"]: e for e in events if e.get("event") == "job_finished"}
+    assert set(finished) == {"sample-x", "sample-reddit"}
+    assert all(e["new"] > 0 and e["level"] == "info" for e in finished.values())
+    assert [e["event"] for e in events[-2:]] == ["stopping", "stopped"]
+    assert f"{signum}: finishing" in events[-2]["message"]
+    with Store(db) as store:
+        assert store.count("mentions") == sum(e["new"] for e in finished.values())
+        assert store.count("job_runs") == 2
