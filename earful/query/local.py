@@ -9,9 +9,10 @@ words stand between them, in either order.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from earful.models import Post
 from earful.query.syntax import And, Field, Near, Node, Not, Or, Phrase, Term
@@ -63,6 +64,22 @@ class Document:
         return [w.removesuffix("'s") for w in self.bare]  # "Kestrel's" names Kestrel
 
     @cached_property
+    def forms(self) -> set[str]:
+        """Every form a query word may match a word of the text by: the word itself, without
+        its ``@``/``#``, and without a possessive ``'s``."""
+        forms = set(self.words)
+        for word in self.words:
+            if word[0] in "@#" or word.endswith("'s"):
+                bare = word.lstrip("@#")
+                forms.add(bare)
+                forms.add(bare.removesuffix("'s"))
+        return forms
+
+    @cached_property
+    def sorted_forms(self) -> list[str]:
+        return sorted(self.forms)
+
+    @cached_property
     def positions(self) -> dict[str, list[int]]:
         """Where each word occurs, under each form a query word may match it by."""
         index: dict[str, list[int]] = {}
@@ -90,17 +107,68 @@ class Verdict:
 def matches(node: Node, doc: Document) -> bool:
     """Whether ``node`` matches: :func:`explain`'s verdict without gathering its evidence
     (this runs for every topic and brand query on every collected post)."""
+    return _compiled(node)(doc)
+
+
+Test = Callable[[Document], bool]
+
+
+@cache
+def _compiled(node: Node) -> Test:
+    """``node`` as a function, with each OR's plain words as one set and its prefixes as one
+    sorted search, tried before the phrases that need word positions."""
     if isinstance(node, And):
-        return all(matches(child, doc) for child in node.children)
-    if isinstance(node, Or):
-        return any(matches(child, doc) for child in node.children)
+        tests = [_compiled(child) for child in node.children]
+        return lambda doc: all(test(doc) for test in tests)
     if isinstance(node, Not):
-        return not matches(node.child, doc)
-    if isinstance(node, Term | Phrase):
-        return bool(_spans(node, doc))
+        inner = _compiled(node.child)
+        return lambda doc: not inner(doc)
+    if isinstance(node, Or | Term | Phrase):
+        children = node.children if isinstance(node, Or) else (node,)
+        words: set[str] = set()
+        prefixes: list[str] = []
+        others: list[Test] = []
+        for child in children:
+            if isinstance(child, Term | Phrase) and len(_parts(child)[0]) == 1:
+                (part,), prefix = _parts(child)
+                if prefix:
+                    prefixes.append(part)
+                else:
+                    words.add(part)
+            elif isinstance(child, Term | Phrase):
+                parts, prefix = _parts(child)
+                # Where some word of the phrase is missing, no need to look for its order.
+                needed = frozenset(parts[:-1] if prefix else parts)
+                others.append(lambda doc, child=child, needed=needed:
+                              needed <= doc.forms and bool(_spans(child, doc)))
+            else:
+                others.append(_compiled(child))
+        plain = frozenset(words)
+
+        def test(doc: Document) -> bool:
+            if plain and not plain.isdisjoint(doc.forms):
+                return True
+            if prefixes:
+                forms = doc.sorted_forms
+                for part in prefixes:
+                    at = bisect_left(forms, part)
+                    if at < len(forms) and forms[at].startswith(part):
+                        return True
+            return any(other(doc) for other in others)
+
+        return test
     if isinstance(node, Near):
-        return _near(node, doc).matched
-    return _field(node, doc).matched
+        return lambda doc: _near(node, doc).matched
+    return lambda doc: _field(node, doc).matched  # type: ignore[arg-type]
+
+
+@cache
+def _parts(node: Term | Phrase) -> tuple[tuple[str, ...], bool]:
+    """The words a term or phrase stands for, split like text ("e-mail" is two words,
+    "kestrel+" one), and whether the last is a prefix."""
+    words = node.words if isinstance(node, Phrase) else (node.word,)
+    parts = tuple(t for word in words for t in (tokens(word) or [word]))
+    return parts, isinstance(node, Term) and node.prefix
 
 
 def explain(node: Node, doc: Document) -> Verdict:
@@ -137,12 +205,9 @@ def _spans(node: Node, doc: Document) -> list[tuple[int, int]]:
     if isinstance(node, Or):
         return sorted(span for child in node.children for span in _spans(child, doc))
     assert isinstance(node, Term | Phrase)
-    words = node.words if isinstance(node, Phrase) else (node.word,)
-    # A phrase or term is itself split like text ("e-mail" is two words, "kestrel+" one).
-    parts = [t for word in words for t in (tokens(word) or [word])]
+    parts, last_prefix = _parts(node)
     if not parts:
         return []
-    last_prefix = isinstance(node, Term) and node.prefix
     found = []
     if len(parts) == 1 and last_prefix:
         starts: Iterable[int] = range(len(doc.words))
