@@ -215,8 +215,8 @@ class StoreConfig(_Model):
 class PipelineConfig(_Model):
     """How the pipeline uses the machine."""
 
-    # Processes that match and score while the main one stores: 0 = one per CPU core,
-    # 1 = score in the main process. Small batches are always scored in-process.
+    # Processes that match and score, the main one (which also stores) included:
+    # 0 = one per CPU core, 1 = the main process alone. Small batches are always in-process.
     workers: int = Field(default=0, ge=0, le=64)
 
     @property

@@ -7,6 +7,7 @@ Routing and alerts hang on :attr:`Pipeline.after_store`: each hook receives the
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
@@ -92,12 +93,20 @@ class _Scoring:
     result: BatchResult
     posts: list[Post]
     known: dict[str, str]
-    results: list[Result] | None = None
-    futures: list[Future[list[Outcome]]] = field(default_factory=list)
+    results: list[Result] | None = None  # all of them, or the main process's share
+    futures: list[Future[tuple[list[Outcome], float]]] = field(default_factory=list)
+    cpu: float = 0.0  # seconds the main process spent on its share
+    worker_cpu: float = 0.0
 
     def outcome(self) -> list[Result]:
-        if self.results is None:
-            self.results = [decode(o) for future in self.futures for o in future.result()]
+        if self.futures:
+            results = list(self.results or [])
+            for future in self.futures:
+                outcomes, cpu = future.result()
+                results.extend(decode(o) for o in outcomes)
+                self.worker_cpu += cpu
+            self.results, self.futures = results, []
+        assert self.results is not None
         return self.results
 
 
@@ -121,7 +130,10 @@ class Pipeline:
         self.scorer = scorer or Scorer(settings)
         self.after_store: list[AfterStore] = []
         count = settings.pipeline.worker_count if workers is None else workers
-        self.pool = ScoringPool(settings, self.scorer, count) if count > 1 else None
+        # The main process is one of the `count` scoring processes: it scores a share of each
+        # batch besides storing, so no core is oversubscribed.
+        self.pool = ScoringPool(settings, self.scorer, count - 1) if count > 1 else None
+        self._share = 1 / count  # of each parallel batch, scored here; balanced as it runs
 
     def close(self) -> None:
         if self.pool is not None:
@@ -173,12 +185,40 @@ class Pipeline:
         jobs = [job(post, known.get(post.id) == post.text) for post in posts]
         scoring = _Scoring(batch, result, posts, known)
         if self.pool is not None and len(jobs) >= PARALLEL_MIN:
-            scoring.futures = self.pool.submit(jobs)
+            own = int(len(jobs) * self._share)
+            scoring.futures = self.pool.submit(jobs[own:])
+            started = time.process_time()
+            scoring.results = run(self.scorer, jobs[:own])
+            scoring.cpu = time.process_time() - started
         else:
             scoring.results = run(self.scorer, jobs)
         return scoring
 
     def _store(self, scoring: _Scoring) -> BatchResult:
+        started = time.process_time()
+        parallel = bool(scoring.futures)
+        result = self._save(scoring)
+        if parallel:
+            self._balance(scoring, time.process_time() - started)
+        for hook in self.after_store:
+            hook(result)
+        return result
+
+    def _balance(self, scoring: _Scoring, store_cpu: float) -> None:
+        """Move the main process's share towards where it finishes its share and the store
+        when the workers finish theirs."""
+        assert self.pool is not None
+        total = len(scoring.posts)
+        own = int(total * self._share)
+        if own == 0 or own == total:
+            return
+        main = scoring.cpu / own
+        worker = scoring.worker_cpu / (total - own) / self.pool.workers
+        store = store_cpu / total
+        share = (worker - store) / (main + worker)
+        self._share = min(0.8, max(0.02, (self._share + share) / 2))
+
+    def _save(self, scoring: _Scoring) -> BatchResult:
         result, known = scoring.result, scoring.known
         if scoring.futures:
             # Read again: a batch stored while this one was scored may hold the same posts.
@@ -194,8 +234,6 @@ class Pipeline:
             items.append(Scored(post, matches, score, result.source, topics))
         result.saved = self.store.save(items, checkpoint=scoring.batch.checkpoint, known=known)
         result.stored = [item for item in items if item.score is not None]
-        for hook in self.after_store:
-            hook(result)
         return result
 
     def backfill(self, source: LiveSource, since: datetime, *, streams: Sequence[str] = (),

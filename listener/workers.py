@@ -10,6 +10,7 @@ pickling the dataclasses themselves costs about as much as scoring them.
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import fields
@@ -95,9 +96,12 @@ def _init(settings: Settings) -> None:
     _scorer = Scorer(settings)
 
 
-def _run(jobs: Sequence[Job]) -> list[Outcome]:
+def _run(jobs: Sequence[Job]) -> tuple[list[Outcome], float]:
+    """The jobs' outcomes, and the CPU seconds they took (the pipeline balances on it)."""
     assert _scorer is not None, "worker started without a scorer"
-    return [encode(result) for result in run(_scorer, jobs)]
+    started = time.process_time()
+    outcomes = [encode(result) for result in run(_scorer, jobs)]
+    return outcomes, time.process_time() - started
 
 
 class ScoringPool:
@@ -113,9 +117,9 @@ class ScoringPool:
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
 
-    def submit(self, jobs: Sequence[Job]) -> list[Future[list[Outcome]]]:
-        """Split ``jobs`` over the workers; their results, concatenated in order and passed
-        through :func:`decode`, are the jobs' results."""
+    def submit(self, jobs: Sequence[Job]) -> list[Future[tuple[list[Outcome], float]]]:
+        """Split ``jobs`` over the workers; their outcomes, concatenated in order and passed
+        through :func:`decode`, are the jobs' results (each future also says its CPU time)."""
         executor = self._start()
         size = -(-len(jobs) // self.workers)
         return [executor.submit(_run, jobs[start : start + size])
