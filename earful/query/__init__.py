@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from earful.query.local import Document, Verdict, explain, matches
+from earful.query.local import Document, Verdict, compiled, explain
 from earful.query.native import to_reddit, to_x
 from earful.query.syntax import Node, QueryError, parse
 
@@ -30,6 +30,7 @@ class Query:
     def __init__(self, text: str) -> None:
         self.text = text
         self.tree: Node = parse(text)
+        self._test = compiled(self.tree)
 
     def __repr__(self) -> str:
         return f"Query({self.text!r})"
@@ -38,7 +39,7 @@ class Query:
         return str(self.tree)
 
     def matches(self, doc: Document) -> bool:
-        return matches(self.tree, doc)
+        return self._test(doc)
 
     def explain(self, doc: Document) -> Verdict:
         return explain(self.tree, doc)

@@ -105,12 +105,16 @@ class Verdict:
 
 
 def matches(node: Node, doc: Document) -> bool:
-    """Whether ``node`` matches: :func:`explain`'s verdict without gathering its evidence
-    (this runs for every topic and brand query on every collected post)."""
-    return _compiled(node)(doc)
+    """Whether ``node`` matches: :func:`explain`'s verdict without gathering its evidence."""
+    return compiled(node)(doc)
 
 
 Test = Callable[[Document], bool]
+
+
+def compiled(node: Node) -> Test:
+    """``node`` as a function of a document (keep it: a query runs on every collected post)."""
+    return _compiled(node)
 
 
 @cache
