@@ -15,7 +15,18 @@ from typing import Any, TypeVar
 import click
 import orjson
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -187,9 +198,9 @@ def _every(seconds: float) -> str:
 
 
 # -- listen / import -----------------------------------------------------------------------------
-def _progress() -> Progress:
+def _progress(*columns: ProgressColumn) -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                    TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
+                    TaskProgressColumn(), *columns, TimeElapsedColumn(), TimeRemainingColumn(),
                     console=err_console, transient=True)
 
 
@@ -364,10 +375,12 @@ def import_(app: App, platform: str, restart: bool, batch_size: int, files: tupl
     if restart:
         for path in source.paths:
             app.store.set_checkpoint(source.checkpoint_key(path), {})
-    with Pipeline(app.settings, app.store) as pipeline, _progress() as progress:
+    with (Pipeline(app.settings, app.store) as pipeline,
+          _progress(DownloadColumn(), TransferSpeedColumn()) as progress):
         task = progress.add_task(f"Importing {len(files)} file(s)", total=None)
         run = pipeline.run_source(
-            source, progress=lambda done, total: progress.update(task, completed=done))
+            source, progress=lambda done, total: progress.update(task, completed=done,
+                                                                 total=total))
     _print_runs([run], as_json)
 
 

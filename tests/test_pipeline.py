@@ -249,3 +249,20 @@ def test_a_post_in_two_batches_in_flight_is_stored_once(settings, store: Store,
     row = store.mention("x:1")
     assert row["text"] == "@KestrelHelp boots arrived" and row["complaint"] < 0.5
     assert store.count("mentions") == 1
+
+
+def test_replay_progress_is_bytes_read_of_all_files(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "big.ndjson"
+    with path.open("wb") as out:
+        for line in x_response_lines(3000, per_response=10):
+            out.write(orjson.dumps(line) + b"\n")
+    sample = ROOT / "listener" / "sample" / "x_search.ndjson"
+    source = ReplaySource("p", "x", [str(sample), str(path)], batch_size=200)
+    seen: list[tuple[int, int | None]] = []
+    batches = list(source.batches(store, lambda done, total: seen.append((done, total))))
+    total = sample.stat().st_size + path.stat().st_size
+    assert batches and {t for _, t in seen} == {total}
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and done[-1] == total
+    # Partway through the big file, the position is partway through it too.
+    assert any(sample.stat().st_size < d < total for d in done)

@@ -24,7 +24,7 @@ import zstandard
 from earful.errors import EarfulError
 from earful.models import Post
 
-__all__ = ["ParseError", "Problem", "platforms", "posts_from_document", "read_posts"]
+__all__ = ["ParseError", "PostStream", "Problem", "platforms", "posts_from_document", "read_posts"]
 
 platforms = ("reddit", "x")
 
@@ -59,7 +59,31 @@ def posts_from_document(doc: Any, platform: str) -> Iterator[Post | ParseError]:
     return _parser(platform)(doc)
 
 
-def read_posts(path: str | Path, platform: str) -> Iterator[Post | Problem]:
+class PostStream:
+    """The posts of one file, read as they are iterated; ``bytes_read`` (of the file as stored,
+    compressed or not) against ``size`` says how far along the reading is."""
+
+    def __init__(self, path: Path, parse: _Parser) -> None:
+        self.path = path
+        self.size = path.stat().st_size
+        self._parse = parse
+        self._raw: BinaryIO | None = None
+        self._done = False
+
+    @property
+    def bytes_read(self) -> int:
+        if self._done:
+            return self.size
+        return self._raw.tell() if self._raw is not None and not self._raw.closed else 0
+
+    def __iter__(self) -> Iterator[Post | Problem]:
+        try:
+            yield from _read(self.path, self._parse, self)
+        finally:
+            self._done = True
+
+
+def read_posts(path: str | Path, platform: str) -> PostStream:
     """Stream the posts in a file of ``platform``'s own format, in bounded memory.
 
     Yields a ``Post`` for each good record and a ``Problem`` for each malformed one (bad JSON,
@@ -71,7 +95,7 @@ def read_posts(path: str | Path, platform: str) -> Iterator[Post | Problem]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(errno.ENOENT, "no such file", str(path))
-    return _read(path, parse)
+    return PostStream(path, parse)
 
 
 def _parser(platform: str) -> _Parser:
@@ -89,11 +113,11 @@ def _parser(platform: str) -> _Parser:
         raise ValueError(f"unknown platform {platform!r}; expected one of: {known}") from None
 
 
-def _read(path: Path, parse: _Parser) -> Iterator[Post | Problem]:
+def _read(path: Path, parse: _Parser, owner: PostStream) -> Iterator[Post | Problem]:
     name = str(path)
     line = 0
     try:
-        with _open_binary(path) as stream:
+        with _open_binary(path, owner) as stream:
             for line, value in _values(stream, _layout(path)):
                 if isinstance(value, ParseError):
                     yield Problem(name, line, str(value))
@@ -108,9 +132,10 @@ def _read(path: Path, parse: _Parser) -> Iterator[Post | Problem]:
 
 
 @contextmanager
-def _open_binary(path: Path) -> Iterator[BinaryIO]:
+def _open_binary(path: Path, owner: PostStream) -> Iterator[BinaryIO]:
     # Sniff the magic bytes rather than trust the name: Pushshift dumps are plain ``RC_*.zst``.
     with open(path, "rb", buffering=1 << 20) as raw:
+        owner._raw = raw
         magic = raw.read(4)
         raw.seek(0)
         if magic == _ZSTD_MAGIC:

@@ -59,8 +59,16 @@ class ReplaySource:
         return f"replay:{self.name}:{path.resolve()}"
 
     def batches(self, store: Store, progress: Progress | None = None) -> Iterator[Batch]:
+        """Batches from every file; ``progress`` gets (bytes read, bytes in all the files)."""
+        total = sum(path.stat().st_size for path in self.paths)
+        before = 0
         for path in self.paths:
-            yield from self._file_batches(path, store, progress)
+            report = None
+            if progress is not None:
+                def report(done: int, _: int | None, before: int = before) -> None:
+                    progress(before + done, total)
+            yield from self._file_batches(path, store, report)
+            before += path.stat().st_size
 
     def _file_batches(self, path: Path, store: Store, progress: Progress | None,
                       ) -> Iterator[Batch]:
@@ -77,7 +85,8 @@ class ReplaySource:
             value = {"records": position, "size": stat.st_size, "mtime": stat.st_mtime}
             return Batch(posts, problems, (key, value))
 
-        for record in read_posts(path, self.platform):
+        records = read_posts(path, self.platform)
+        for record in records:
             position += 1
             if position <= skip:
                 continue
@@ -89,8 +98,8 @@ class ReplaySource:
                 yield batch()
                 posts, problems = [], []
                 if progress:
-                    progress(position, None)
+                    progress(records.bytes_read, None)
         if posts or problems or position != skip:
             yield batch()
         if progress:
-            progress(position, None)
+            progress(records.size, None)
