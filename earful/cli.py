@@ -204,10 +204,12 @@ def _progress(*columns: ProgressColumn) -> Progress:
                     console=err_console, transient=True)
 
 
-def _print_runs(runs: list[Any], as_json: bool) -> None:
+def _print_runs(runs: list[Any], as_json: bool, intake: Any = None) -> None:
     from earful.reports.runs import render_runs, runs_data
 
     data = runs_data(runs)
+    if intake is not None:
+        data["cases"] = dict(intake.counts)
     if as_json:
         click.echo(_json_line(data))
     else:
@@ -238,10 +240,12 @@ def listen(app: App, once: bool, sources: tuple[str, ...], log_json: bool,
         _serve(app, sources, log_json)
         return
     from listener.pipeline import Pipeline
+    from responders.intake import attach
 
     with Pipeline(app.settings, app.store) as pipeline:
+        intake = attach(pipeline)
         runs = pipeline.run_once(only=sources)
-    _print_runs(runs, as_json)
+    _print_runs(runs, as_json, intake)
 
 
 def _serve(app: App, sources: tuple[str, ...], log_json: bool) -> None:
@@ -328,7 +332,10 @@ def backfill(app: App, source_name: str, since: str, streams: tuple[str, ...],
                                  f"{', '.join(source.streams)}", param_hint="--stream")  # type: ignore[attr-defined]
     now = datetime.now(UTC)
     span = max(1.0, (now - floor).total_seconds())
+    from responders.intake import attach
+
     with Pipeline(app.settings, app.store) as pipeline, _progress() as progress:
+        intake = attach(pipeline)
         task = progress.add_task(f"Backfilling {source_name} to {floor:%Y-%m-%d %H:%M}",
                                  total=span)
 
@@ -345,7 +352,7 @@ def backfill(app: App, source_name: str, since: str, streams: tuple[str, ...],
             raise click.ClickException(f"{error} (what was fetched is stored; run the same "
                                        "command again to resume)") from None
         progress.update(task, completed=span)
-    _print_runs([run], as_json)
+    _print_runs([run], as_json, intake)
 
 
 @main.command("import")
@@ -375,13 +382,16 @@ def import_(app: App, platform: str, restart: bool, batch_size: int, files: tupl
     if restart:
         for path in source.paths:
             app.store.set_checkpoint(source.checkpoint_key(path), {})
+    from responders.intake import attach
+
     with (Pipeline(app.settings, app.store) as pipeline,
           _progress(DownloadColumn(), TransferSpeedColumn()) as progress):
+        intake = attach(pipeline)
         task = progress.add_task(f"Importing {len(files)} file(s)", total=None)
         run = pipeline.run_source(
             source, progress=lambda done, total: progress.update(task, completed=done,
                                                                  total=total))
-    _print_runs([run], as_json)
+    _print_runs([run], as_json, intake)
 
 
 # -- score -----------------------------------------------------------------------------------------

@@ -231,6 +231,124 @@ class TopicConfig(_Model):
     query: Annotated[str, AfterValidator(_query)]
 
 
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
+
+
+def _days(values: list[str]) -> list[str]:
+    days = [value.lower()[:3] for value in values]
+    unknown = [value for value, day in zip(values, days, strict=True) if day not in _DAYS]
+    if unknown:
+        raise ValueError(f"expected day names like 'mon' or 'friday'; found {unknown}")
+    return days
+
+
+def _hours(values: list[str]) -> list[str]:
+    if len(values) != 2 or not all(_CLOCK.match(v) for v in values) or values[0] >= values[1]:
+        raise ValueError(f"expected [\"HH:MM\", \"HH:MM\"], opening before closing (e.g. "
+                         f"[\"09:00\", \"17:30\"]); found {values}")
+    return values
+
+
+def _zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"expected an IANA time zone like 'Europe/Madrid'; found {value!r}") from None
+    return value
+
+
+Days = Annotated[list[str], AfterValidator(_days)]
+Hours = Annotated[list[str], AfterValidator(_hours)]
+Zone = Annotated[str, AfterValidator(_zone)]
+Priority = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")]
+
+
+class ResponderConfig(_Model):
+    """A person who answers customers; routing and assignment read all of this."""
+
+    name: str = Field(min_length=1)
+    contact: str | None = None  # where pings go: "discord:@ana", "mailto:ana@example.com"
+    handles: list[str] = []  # their own accounts: their posts are replies, not customer posts
+    languages: list[str] = ["en"]
+    platforms: list[Literal["reddit", "x", "discord"]] = []  # empty: all
+    skills: list[str] = []  # topics they handle best
+    timezone: Zone = "UTC"
+    days: Days = list(_DAYS[:5])
+    hours: Hours = ["09:00", "17:00"]
+    capacity: int = Field(default=10, ge=1, le=1000)  # open cases at once
+
+
+class TeamConfig(_Model):
+    """A queue of cases with its own business calendar (SLA clocks count in it)."""
+
+    name: str = Field(min_length=1)
+    members: list[str] = []
+    timezone: Zone = "UTC"
+    days: Days = list(_DAYS[:5])
+    hours: Hours = ["09:00", "17:00"]
+    holidays: str | None = None  # ISO country code ("ES", "US"), public holidays are closed
+    subdivision: str | None = None  # e.g. "CA" for the US, "BY" for Germany
+    assignment: Literal["round_robin", "least_loaded", "manual"] = "least_loaded"
+
+
+class RuleCondition(_Model):
+    """What a post must be for a rule to select it: every given key must hold."""
+
+    risk: list[Literal["low", "medium", "high"]] = []
+    churn_min: float | None = Field(default=None, ge=0, le=1)
+    complaint_min: float | None = Field(default=None, ge=0, le=1)
+    brand: list[str] = []
+    role: Literal["brand", "competitor"] | None = None  # of a brand it names
+    platform: list[Literal["reddit", "x", "discord"]] = []
+    language: list[str] = []
+    topic: list[str] = []
+    query: Annotated[str, AfterValidator(_query)] | None = None
+    opportunity: bool | None = None  # someone leaving a competitor
+
+
+class RoutingRule(_Model):
+    """Ordered; the first rule whose condition holds decides the team (or responder) and
+    priority."""
+
+    name: str = Field(min_length=1)
+    when: RuleCondition = RuleCondition()
+    team: str | None = None
+    responder: str | None = None
+    priority: Priority = "p3"
+
+    @model_validator(mode="after")
+    def _target(self) -> RoutingRule:
+        if (self.team is None) == (self.responder is None):
+            raise ValueError("a rule sends to exactly one of team = '…' or responder = '…'")
+        return self
+
+
+class SlaPolicyConfig(_Model):
+    """Targets in the team's business time."""
+
+    first_response: Seconds
+    resolution: Seconds
+    warn_at: float = Field(default=0.8, gt=0, lt=1)  # fraction of the target that warns
+
+
+class RoutingConfig(_Model):
+    """Which posts open cases and where they go."""
+
+    # Posts at these risk tiers always open a case, in the default queue if no rule selects
+    # them; rules may select other posts too.
+    open_risk: list[Literal["low", "medium", "high"]] = ["high"]
+    default_team: str | None = None
+    default_priority: Priority = "p3"
+    # A later post by the same author joins their open case if in the same thread, or within
+    # this long of the case's last post.
+    join_window: Seconds = 172800.0
+    rules: list[RoutingRule] = []
+
+
 class ListenConfig(_Model):
     """How ``earful listen`` schedules its jobs."""
 
@@ -249,6 +367,10 @@ class Settings(_Model):
     topics: list[TopicConfig] = []
     sources: dict[str, SourceConfig] = {}
     listen: ListenConfig = ListenConfig()
+    responders: list[ResponderConfig] = []
+    teams: list[TeamConfig] = []
+    routing: RoutingConfig = RoutingConfig()
+    sla: dict[Priority, SlaPolicyConfig] = {}
     scoring: ScoringConfig = ScoringConfig()
     pipeline: PipelineConfig = PipelineConfig()
     # Where the file was read from: relative paths (store, replay files) resolve against it.
@@ -274,6 +396,46 @@ class Settings(_Model):
         if not any(brand.role == "brand" for brand in brands):
             raise ValueError("at least one brand needs role = 'brand' (ours)")
         return brands
+
+    @model_validator(mode="after")
+    def _roster_is_consistent(self) -> Settings:
+        people = {r.name for r in self.responders}
+        teams = {t.name for t in self.teams}
+        brands = {b.name for b in self.brands}
+        topics = {t.name for t in self.topics}
+        for index, team in enumerate(self.teams):
+            missing = [m for m in team.members if m not in people]
+            if missing:
+                raise ValueError(f"teams[{index}].members: no responder named {missing[0]!r}; "
+                                 f"responders: {sorted(people)}")
+        routing = self.routing
+        if (routing.rules or routing.open_risk) and self.teams and routing.default_team is None:
+            raise ValueError("routing.default_team: expected the team that catches what no rule "
+                             f"selects; teams: {sorted(teams)}")
+        if routing.default_team is not None and routing.default_team not in teams:
+            raise ValueError(f"routing.default_team: no team named {routing.default_team!r}; "
+                             f"teams: {sorted(teams)}")
+        priorities = {routing.default_priority}
+        for index, rule in enumerate(routing.rules):
+            where = f"routing.rules[{index}]"
+            if rule.team is not None and rule.team not in teams:
+                raise ValueError(f"{where}.team: no team named {rule.team!r}; "
+                                 f"teams: {sorted(teams)}")
+            if rule.responder is not None and rule.responder not in people:
+                raise ValueError(f"{where}.responder: no responder named {rule.responder!r}")
+            for brand in rule.when.brand:
+                if brand not in brands:
+                    raise ValueError(f"{where}.when.brand: no brand named {brand!r}")
+            for topic in rule.when.topic:
+                if topic not in topics:
+                    raise ValueError(f"{where}.when.topic: no topic named {topic!r}")
+            priorities.add(rule.priority)
+        if self.sla:
+            missing_sla = sorted(priorities - set(self.sla))
+            if missing_sla:
+                raise ValueError(f"sla: no policy for priority {missing_sla[0]!r} "
+                                 f"(policies: {sorted(self.sla)})")
+        return self
 
     @property
     def db_path(self) -> Path:

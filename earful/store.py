@@ -141,6 +141,41 @@ def m003_job_runs(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_job_runs_job ON job_runs(job, started_at)")
 
 
+@migrations()
+def m004_cases(db: sqlite_utils.Database) -> None:
+    for statement in (
+        """CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            mention_id TEXT NOT NULL REFERENCES mentions(id),  -- the post that opened it
+            platform TEXT NOT NULL, author_id TEXT, author_handle TEXT, thread_id TEXT,
+            brand TEXT, language TEXT,
+            team TEXT, assignee TEXT, priority TEXT NOT NULL, rule TEXT, reasons TEXT,
+            status TEXT NOT NULL,  -- new | assigned | waiting | responded | resolved
+            escalated INTEGER NOT NULL DEFAULT 0, snoozed_until TEXT,
+            opened_at TEXT NOT NULL, last_post_at TEXT NOT NULL,
+            first_response_at TEXT, resolved_at TEXT, responses INTEGER NOT NULL DEFAULT 0,
+            first_contact_resolution INTEGER, updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_cases_status ON cases(status, team)",
+        "CREATE INDEX idx_cases_author ON cases(author_id, opened_at)",
+        """CREATE TABLE case_mentions (
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            mention_id TEXT NOT NULL REFERENCES mentions(id),
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (case_id, mention_id)
+        ) WITHOUT ROWID""",
+        "CREATE UNIQUE INDEX idx_case_mentions_mention ON case_mentions(mention_id)",
+        # The audit trail: every change of every case, who did it and when.
+        """CREATE TABLE case_events (
+            id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id),
+            at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+            from_status TEXT, to_status TEXT, detail TEXT
+        )""",
+        "CREATE INDEX idx_case_events_case ON case_events(case_id, id)",
+    ):
+        db.execute(statement)
+
+
 def now_iso() -> str:
     return utc_iso(datetime.now(UTC)) or ""
 

@@ -83,6 +83,9 @@ class Listener:
         # One process: worker processes forked from a threaded service could inherit held locks,
         # and live batches (one API page) are below the size that pays for workers anyway.
         self.pipeline = Pipeline(settings, store, workers=1)
+        from responders.intake import attach  # the listener feeds the responders, not back
+
+        attach(self.pipeline)
         self.stopping = threading.Event()
         self._store_lock = threading.Lock()
         self.skipped: dict[str, str] = {}  # source → why it is not scheduled

@@ -62,6 +62,10 @@ def render_runs(data: dict[str, Any]) -> RenderableType:
     parts.append(Text.assemble(
         "Risk of new and edited mentions: ", (f"{risk['high']} high", "bold red"), ", ",
         (f"{risk['medium']} medium", "yellow"), f", {risk['low']} low"))
+    cases = data.get("cases")
+    if cases is not None:
+        counts = ", ".join(f"{cases.get(k, 0)} {k}" for k in ("opened", "joined", "reopened"))
+        parts.append(Text(f"Cases: {counts} (see `earful queue`)"))
     if problems:
         shown = "\n".join(f"  {line}" for line in problems[:MAX_PROBLEMS_SHOWN])
         more = len(problems) - MAX_PROBLEMS_SHOWN

@@ -1,0 +1,60 @@
+"""The seam between listening and responding: after each stored batch, route its scored
+mentions and open or join cases (``Pipeline.after_store``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from earful.config import Settings
+from earful.store import Store
+from listener.pipeline import BatchResult, Pipeline
+from responders.cases import Cases
+from responders.routing import Candidate, Router
+
+
+class Intake:
+    """Routes what a batch stored; ``counts`` says how many cases were opened, joined…
+
+    Example::
+
+        intake = Intake(settings, store)
+        pipeline.after_store.append(intake)
+        pipeline.run_once()
+        intake.counts  # Counter({'opened': 41, 'joined': 5})
+    """
+
+    def __init__(self, settings: Settings, store: Store,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.router = Router(settings)
+        self.cases = Cases(store, settings, clock)
+        self.counts: Counter[str] = Counter()
+        # Posts by our brands' accounts or our responders' own handles are replies, not cases.
+        self._own = {_handle(handle) for people in (settings.responders, settings.brands)
+                     for entry in people for handle in entry.handles}
+
+    def __call__(self, result: BatchResult) -> None:
+        for item in result.stored:
+            author = item.post.author
+            handle = _handle(author.handle or "") if author else ""
+            candidate = Candidate.of(item, own=bool(handle) and handle in self._own)
+            if candidate.own:
+                continue  # our replies (first-response tracking from them: next)
+            change = self.cases.take(candidate, self.router.decide(candidate),
+                                     at=item.post.created_at)
+            if change is not None:
+                self.counts[change.action] += 1
+
+
+def _handle(text: str) -> str:
+    return text.lstrip("@").removeprefix("u/").lower()
+
+
+def attach(pipeline: Pipeline) -> Intake | None:
+    """Route the pipeline's stored mentions into cases, if the config has teams."""
+    if not pipeline.settings.teams:
+        return None
+    intake = Intake(pipeline.settings, pipeline.store)
+    pipeline.after_store.append(intake)
+    return intake

@@ -1,0 +1,174 @@
+"""Routing: which stored mentions open cases, and which team (or responder) gets them.
+
+Rules are tried in order and the first whose every condition holds decides team and priority.
+A post no rule selects still opens a case when its risk tier is in ``routing.open_risk``; it
+goes to the default team. Posts written by our own accounts never open cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from earful.config import RoutingRule, RuleCondition, Settings
+from earful.errors import EarfulError
+from earful.query import Document, Query
+from earful.store import Scored, Store
+
+
+@dataclass(slots=True)
+class Candidate:
+    """What routing looks at in one scored mention."""
+
+    mention_id: str
+    text: str
+    platform: str
+    language: str
+    risk: str
+    churn: float
+    complaint: float
+    opportunity: bool
+    brands: list[tuple[str, str]]  # (brand, role)
+    topics: list[str] = field(default_factory=list)
+    author: str | None = None
+    author_id: str | None = None
+    thread_id: str | None = None
+    community: str | None = None
+    own: bool = False  # written by one of our accounts
+
+    @classmethod
+    def of(cls, item: Scored, own: bool = False) -> Candidate:
+        post, score = item.post, item.score
+        assert score is not None, "only scored mentions are routed"
+        author = post.author
+        return cls(post.id, post.text, post.platform, score.language, score.risk,
+                   score.churn.intent, score.complaint, score.opportunity,
+                   [(m.brand, m.role) for m in item.matches], list(item.topics),
+                   (author.handle or author.native_id) if author else None,
+                   author.id if author else None, post.thread_id or post.id, post.community, own)
+
+    @classmethod
+    def load(cls, store: Store, mention_id: str) -> Candidate:
+        """A stored mention, as the pipeline saw it when it was scored."""
+        row = store.mention(mention_id)
+        if row is None:
+            raise EarfulError(f"no stored mention {mention_id!r} (see `earful mentions`)")
+        if row.get("risk") is None:
+            raise EarfulError(f"mention {mention_id!r} has no score yet")
+        return cls(row["id"], row["text"], row["platform"], row["language"], row["risk"],
+                   row["churn_intent"], row["complaint"], bool(row["opportunity"]),
+                   [(b["brand"], b["role"]) for b in row["brands"]], row["topics"],
+                   row["author_handle"], row["author_id"], row["thread_id"] or row["id"],
+                   row["community"])
+
+
+@dataclass(slots=True)
+class Check:
+    """One condition of a rule and whether the candidate meets it."""
+
+    condition: str
+    met: bool
+    why: str
+
+
+@dataclass(slots=True)
+class RuleVerdict:
+    rule: str
+    matched: bool
+    checks: list[Check]
+
+
+@dataclass(slots=True)
+class Decision:
+    """Where a case goes: ``rule`` is None for the default queue."""
+
+    team: str | None
+    responder: str | None
+    priority: str
+    rule: str | None
+    reasons: list[str]
+
+
+class Router:
+    """Route candidates by the configured rules.
+
+    Example::
+
+        router = Router(settings)
+        decision = router.decide(Candidate.load(store, "x:1850000000000000123"))
+        decision.team, decision.priority  # ('care-es', 'p1')
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.config = settings.routing
+        self._queries = {rule.name: Query(rule.when.query)
+                         for rule in self.config.rules if rule.when.query}
+
+    def explain(self, candidate: Candidate) -> list[RuleVerdict]:
+        """Every rule's verdict, in order (all of them, not only up to the first match)."""
+        return [self._verdict(rule, candidate) for rule in self.config.rules]
+
+    def decide(self, candidate: Candidate) -> Decision | None:
+        """The first matching rule's target, else the default queue for risky posts, else None
+        (no case)."""
+        if candidate.own:
+            return None
+        for rule in self.config.rules:
+            verdict = self._verdict(rule, candidate)
+            if verdict.matched:
+                return Decision(rule.team, rule.responder, rule.priority, rule.name,
+                                [check.why for check in verdict.checks])
+        if candidate.risk in self.config.open_risk:
+            return Decision(self.config.default_team, None, self.config.default_priority, None,
+                            [f"risk {candidate.risk} opens a case; no rule selected it"])
+        return None
+
+    def _verdict(self, rule: RoutingRule, candidate: Candidate) -> RuleVerdict:
+        checks = list(self._checks(rule.name, rule.when, candidate))
+        return RuleVerdict(rule.name, all(check.met for check in checks), checks)
+
+    def _checks(self, name: str, when: RuleCondition, c: Candidate) -> Sequence[Check]:
+        checks: list[Check] = []
+
+        def among(condition: str, wanted: Sequence[Any], actual: Any) -> None:
+            if wanted:
+                met = actual in wanted
+                listed = ", ".join(map(str, wanted))
+                checks.append(Check(condition, met, f"{condition} is {actual} "
+                                                    f"({'in' if met else 'not in'} {listed})"))
+
+        among("risk", when.risk, c.risk)
+        among("platform", when.platform, c.platform)
+        among("language", when.language, c.language)
+        if when.churn_min is not None:
+            checks.append(Check("churn_min", c.churn >= when.churn_min,
+                                f"churn intent {c.churn:.2f} (needs ≥ {when.churn_min})"))
+        if when.complaint_min is not None:
+            checks.append(Check("complaint_min", c.complaint >= when.complaint_min,
+                                f"complaint {c.complaint:.2f} (needs ≥ {when.complaint_min})"))
+        if when.brand:
+            named = [brand for brand, _ in c.brands if brand in when.brand]
+            checks.append(Check("brand", bool(named), f"names {', '.join(named)}" if named
+                                else f"names none of {', '.join(when.brand)}"))
+        if when.role is not None:
+            roles = sorted({role for _, role in c.brands})
+            checks.append(Check("role", when.role in roles,
+                                f"names a {when.role}" if when.role in roles
+                                else f"names no {when.role} (only {', '.join(roles) or 'none'})"))
+        if when.topic:
+            found = [topic for topic in c.topics if topic in when.topic]
+            checks.append(Check("topic", bool(found), f"topic {', '.join(found)}" if found
+                                else f"none of the topics {', '.join(when.topic)}"))
+        if when.opportunity is not None:
+            checks.append(Check("opportunity", c.opportunity == when.opportunity,
+                                "leaving a competitor" if c.opportunity
+                                else "not leaving a competitor"))
+        if when.query is not None:
+            doc = Document(c.text, platform=c.platform, author=c.author, community=c.community,
+                           language=c.language)
+            met = self._queries[name].matches(doc)
+            checks.append(Check("query", met, f"query {when.query!r} "
+                                f"{'matches' if met else 'does not match'}"))
+        return checks
+

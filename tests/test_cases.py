@@ -1,0 +1,212 @@
+"""Routing and cases: which posts open cases, where they go, how the same customer's posts join
+them, and the lifecycle with its audit trail."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from earful.config import parse_config
+from earful.store import Store
+from listener.pipeline import Pipeline
+from responders.cases import CaseError, Cases
+from responders.intake import Intake, attach
+from responders.routing import Candidate, Router
+from tests.conftest import make_post
+
+T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+
+ROSTER = {
+    "brands": [{"name": "Kestrel", "handles": ["@KestrelHelp"]},
+               {"name": "Trovia", "role": "competitor"}],
+    "topics": [{"name": "refunds", "query": "refund* OR reembolso"}],
+    "responders": [{"name": "Ana", "languages": ["es", "en"], "handles": ["@AnaKestrel"]},
+                   {"name": "Bo", "languages": ["en"]}],
+    "teams": [{"name": "care", "members": ["Ana", "Bo"]},
+              {"name": "care-es", "members": ["Ana"], "timezone": "Europe/Madrid"},
+              {"name": "retention", "members": ["Bo"]}],
+    "routing": {
+        "default_team": "care", "open_risk": ["high"], "join_window": "24h",
+        "rules": [
+            {"name": "churn-es", "when": {"churn_min": 0.5, "role": "brand", "language": ["es"]},
+             "team": "care-es", "priority": "p1"},
+            {"name": "churn", "when": {"churn_min": 0.5, "role": "brand", "opportunity": False},
+             "team": "retention", "priority": "p1"},
+            {"name": "refunds", "when": {"topic": ["refunds"], "risk": ["medium", "high"]},
+             "team": "care", "priority": "p2"},
+            {"name": "vip-query", "when": {"query": "lang:en AND (lawyer OR chargeback)"},
+             "responder": "Bo", "priority": "p1"},
+        ],
+    },
+    "sla": {"p1": {"first_response": "1h", "resolution": "8h"},
+            "p2": {"first_response": "4h", "resolution": "2d"},
+            "p3": {"first_response": "8h", "resolution": "5d"}},
+}
+
+
+@pytest.fixture
+def settings():
+    return parse_config(ROSTER)
+
+
+def stored(settings, store, *posts):
+    """Run posts through the real pipeline with the intake attached."""
+    with Pipeline(settings, store, workers=1) as pipeline:
+        intake = attach(pipeline)
+        pipeline.process(list(posts), source="test")
+    return intake
+
+
+def case_of(store: Store, mention_id: str) -> dict:
+    row = store.conn.execute(
+        "SELECT c.id, c.team, c.assignee, c.priority, c.rule, c.status FROM cases c "
+        "JOIN case_mentions m ON m.case_id = c.id WHERE m.mention_id = ?", [mention_id]).fetchone()
+    return dict(zip(("id", "team", "assignee", "priority", "rule", "status"), row,
+                    strict=True)) if row else {}
+
+
+def test_rules_decide_in_order_and_the_default_queue_catches_risky_posts(settings, store) -> None:
+    intake = stored(
+        settings, store,
+        make_post("1", "Voy a cancelar mi membresía de Kestrel, me cambio a Trovia",
+                  lang="es", handle="lola"),
+        make_post("2", "Cancelling my Kestrel membership, switching to Trovia", handle="sam"),
+        make_post("3", "Cancelled Trovia, Kestrel is way better", handle="kim"),
+        make_post("4", "Kestrel where is my refund, it has been 40 days. Useless.",
+                  handle="ray"),
+        make_post("5", "Love my Kestrel tent", handle="joy"),
+        make_post("6", "@KestrelHelp your contact form is broken, I'm talking to my lawyer "
+                  "and filing a chargeback", handle="vic"),
+    )
+    assert case_of(store, "x:1") | {"id": 0} == {"id": 0, "team": "care-es", "assignee": None,
+                                                  "priority": "p1", "rule": "churn-es",
+                                                  "status": "new"}
+    assert case_of(store, "x:2")["team"] == "retention"
+    assert case_of(store, "x:3") == {}  # leaving a competitor for us: no case
+    assert case_of(store, "x:4")["rule"] == "refunds"
+    assert case_of(store, "x:5") == {}  # praise: no case
+    vip = case_of(store, "x:6")
+    assert vip["assignee"] == "Bo" and vip["status"] == "assigned" and vip["team"] is None
+    assert intake is not None and intake.counts == {"opened": 4}
+
+
+def test_route_explain_gives_every_rule_and_why(settings, store) -> None:
+    stored(settings, store, make_post("1", "Me cambio a Trovia, cancelo Kestrel", lang="es"))
+    verdicts = Router(settings).explain(Candidate.load(store, "x:1"))
+    assert [(v.rule, v.matched) for v in verdicts] == [
+        ("churn-es", True), ("churn", True), ("refunds", False), ("vip-query", False)]
+    why = {check.condition: check.why for check in verdicts[0].checks}
+    assert why["language"] == "language is es (in es)"
+    assert why["role"] == "names a brand"
+    refunds = {check.condition: (check.met, check.why) for check in verdicts[2].checks}
+    assert refunds == {"risk": (True, "risk is high (in medium, high)"),
+                       "topic": (False, "none of the topics refunds")}
+
+
+def test_later_posts_of_the_same_customer_join_their_case(settings, store) -> None:
+    first = make_post("1", "Cancelling my Kestrel membership, switching to Trovia",
+                      handle="sam", when="2026-11-02T10:00:00", thread_id="x:1")
+    stored(settings, store, first)
+    case = case_of(store, "x:1")["id"]
+    # Same thread, days later: joins. Another thread within the window: joins too.
+    later = make_post("2", "@KestrelHelp still waiting. Cancelling Kestrel today.",
+                      handle="sam", when="2026-11-05T10:00:00", thread_id="x:1")
+    near = make_post("3", "Kestrel support is the worst, I want a refund now",
+                     handle="sam", when="2026-11-05T12:00:00", thread_id="x:3")
+    stored(settings, store, later, near)
+    assert case_of(store, "x:2")["id"] == case_of(store, "x:3")["id"] == case
+    # Our own reply in the thread opens nothing.
+    ours = make_post("4", "@sam so sorry, refund coming, cancelling the fee for you",
+                     handle="KestrelHelp", thread_id="x:1")
+    stored(settings, store, ours)
+    assert case_of(store, "x:4") == {}
+    # Re-running the same posts changes nothing.
+    assert Intake(settings, store).cases.take(Candidate.load(store, "x:2"),
+                                              Router(settings).decide(
+                                                  Candidate.load(store, "x:2"))
+                                              ).action == "already"
+
+
+def test_lifecycle_is_audited_and_a_new_post_reopens(settings, store) -> None:
+    clock = [T0]
+    cases = Cases(store, settings, clock=lambda: clock[0])
+    stored(settings, store, make_post("1", "Cancelling my Kestrel membership, switching to "
+                                           "Trovia", handle="sam", when="2026-11-02T09:50:00"))
+    case = case_of(store, "x:1")["id"]
+    assert cases.claim(case, "Bo")
+    clock[0] += timedelta(minutes=20)
+    cases.respond(case, "Bo", "Sorry to hear that! Can I help?")
+    cases.wait(case, "Bo")
+    cases.note(case, "Bo", "offered 20% off")
+    clock[0] += timedelta(hours=1)
+    cases.resolve(case, "Bo")
+    got = cases.get(case)
+    assert got["status"] == "resolved" and got["first_contact_resolution"] == 1
+    assert got["first_response_at"] == "2026-11-02T10:20:00Z"
+    assert [(e["actor"], e["action"], e["from"], e["to"]) for e in got["events"]] == [
+        ("earful", "opened", None, "new"),
+        ("Bo", "claimed", "new", "assigned"),
+        ("Bo", "responded", "assigned", "responded"),
+        ("Bo", "waiting", "responded", "waiting"),
+        ("Bo", "note", "waiting", "waiting"),
+        ("Bo", "resolved", "waiting", "resolved"),
+    ]
+    with pytest.raises(CaseError, match="is resolved: cannot be responded"):
+        cases.respond(case, "Bo")
+    # The customer writes again in the thread: the case reopens, with its assignee.
+    stored(settings, store, make_post("2", "Kestrel still charged me, cancelling for real",
+                                      handle="sam", when="2026-11-02T12:00:00",
+                                      thread_id="x:1"))
+    again = cases.get(case)
+    assert again["status"] == "assigned" and again["assignee"] == "Bo"
+    assert again["events"][-1]["action"] == "reopened"
+    with pytest.raises(CaseError, match="no responder named 'Zed'"):
+        cases.assign(case, "Zed", "Bo")
+
+
+def test_two_responders_claiming_one_case_exactly_one_wins(settings, tmp_path) -> None:
+    path = tmp_path / "e.db"
+    with Store(path) as store:
+        stored(settings, store, make_post("1", "Cancelling my Kestrel membership, switching to "
+                                               "Trovia", handle="sam"))
+        case = case_of(store, "x:1")["id"]
+    results: dict[str, bool] = {}
+    start = threading.Barrier(2)
+
+    def claim(name: str) -> None:
+        with Store(path) as own:  # each responder's own connection, as two terminals would be
+            start.wait()
+            results[name] = Cases(own, settings).claim(case, name)
+
+    threads = [threading.Thread(target=claim, args=(name,)) for name in ("Ana", "Bo")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results.values()) == [False, True]
+    winner = next(name for name, won in results.items() if won)
+    with Store(path) as store:
+        assert Cases(store, settings).get(case)["assignee"] == winner
+        claims = store.conn.execute(
+            "SELECT count(*) FROM case_events WHERE action = 'claimed'").fetchone()[0]
+        assert claims == 1
+
+
+def test_routing_config_errors_name_the_key(settings) -> None:
+    from earful.errors import ConfigError
+
+    bad = {**ROSTER, "routing": {**ROSTER["routing"], "rules": [
+        {"name": "x", "when": {"topic": ["nope"]}, "team": "care"}]}}
+    with pytest.raises(ConfigError, match=r"routing\.rules\[0\]\.when\.topic: no topic named"):
+        parse_config(bad)
+    bad = {**ROSTER, "teams": [{"name": "care", "members": ["Zed"]}]}
+    with pytest.raises(ConfigError, match=r"teams\[0\]\.members: no responder named 'Zed'"):
+        parse_config(bad)
+    bad = {**ROSTER, "sla": {"p1": ROSTER["sla"]["p1"]}}
+    with pytest.raises(ConfigError, match=r"sla: no policy for priority 'p2'"):
+        parse_config(bad)
+    bad = {**ROSTER, "responders": [{"name": "A", "hours": ["18:00", "09:00"]}]}
+    with pytest.raises(ConfigError, match=r"responders\[0\]\.hours: .*opening before closing"):
+        parse_config(bad)
