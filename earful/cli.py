@@ -576,4 +576,224 @@ def report_overview(app: App, since: str | None, until: str | None, top: int, as
         console.print(render_overview(data))
 
 
+# -- responders ------------------------------------------------------------------------------------
+@main.group()
+def route() -> None:
+    """How mentions are routed to teams and responders."""
+
+
+@route.command("explain")
+@click.argument("mention_id")
+@json_option
+@pass_app
+def route_explain(app: App, mention_id: str, as_json: bool) -> None:
+    """Show every routing rule's verdict on a stored mention, and where it goes.
+
+    Example: earful route explain x:1853000000000000017
+    """
+    from earful.reports.cases import render_route
+    from responders.routing import Candidate, Router
+
+    try:
+        candidate = Candidate.load(app.store, mention_id)
+    except EarfulError as error:
+        raise click.ClickException(str(error)) from None
+    router = Router(app.settings)
+    verdicts, decision = router.explain(candidate), router.decide(candidate)
+    if as_json:
+        click.echo(_json_line({"mention": mention_id, "own": router.is_own(candidate),
+                               "rules": verdicts, "decision": decision}))
+    else:
+        console.print(render_route(candidate, verdicts, decision, router.is_own(candidate)))
+
+
+def _actor() -> str:
+    import getpass
+    import os
+
+    return os.environ.get("EARFUL_USER") or getpass.getuser()
+
+
+as_option = click.option("--as", "actor", default=_actor, show_default="$EARFUL_USER or you",
+                         help="Who is acting (recorded in the case's audit trail).")
+
+
+@main.command()
+@click.option("--team", help="Only this team's cases.")
+@click.option("--assignee", help="Only this responder's cases ('-' for unassigned).")
+@click.option("--priority", help="Only this priority (p1, p2…).")
+@click.option("--lang", "language", help="Only cases in this language.")
+@click.option("--status", type=click.Choice(["new", "assigned", "waiting", "responded",
+                                             "resolved"]))
+@click.option("--all", "include_all", is_flag=True, help="Include resolved and snoozed cases.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@json_option
+@pass_app
+def queue(app: App, include_all: bool, limit: int, as_json: bool, **fields: Any) -> None:
+    """Open cases, most urgent first.
+
+    Example: earful queue --team care-es --assignee -
+    """
+    from datetime import UTC, datetime
+
+    from earful.reports.cases import render_queue
+    from responders.queue import QueueFilters
+    from responders.queue import queue as open_cases
+
+    filters = QueueFilters(include_resolved=include_all, include_snoozed=include_all, **fields)
+    rows = open_cases(app.store, app.settings, filters, datetime.now(UTC), limit=limit)
+    if as_json:
+        for row in rows:
+            click.echo(_json_line(row))
+    else:
+        console.print(render_queue(rows))
+
+
+@main.group()
+def case() -> None:
+    """Work on one case: show, claim, assign, note, respond, wait, resolve, reopen, snooze,
+    escalate."""
+
+
+def _cases(app: App) -> Any:
+    from responders.cases import Cases
+
+    return Cases(app.store, app.settings)
+
+
+def _case_action(action: Callable[[], Any]) -> Any:
+    try:
+        return action()
+    except EarfulError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@case.command("show")
+@click.argument("case_id", type=int)
+@json_option
+@pass_app
+def case_show(app: App, case_id: int, as_json: bool) -> None:
+    """A case with its posts and its audit trail."""
+    from earful.reports.cases import render_case
+
+    found = _case_action(lambda: _cases(app).get(case_id))
+    posts = [app.store.mention(mention_id) for mention_id in found["mentions"]]
+    if as_json:
+        click.echo(_json_line({**found, "posts": posts}))
+    else:
+        console.print(render_case(found, posts))
+
+
+@case.command("claim")
+@click.argument("case_id", type=int)
+@as_option
+@pass_app
+def case_claim(app: App, case_id: int, actor: str) -> None:
+    """Take an unassigned case (if two claim at once, one wins)."""
+    if not _case_action(lambda: _cases(app).claim(case_id, actor)):
+        raise click.ClickException(f"case {case_id} is already assigned (or resolved)")
+    console.print(f"case {case_id}: claimed by {actor}")
+
+
+@case.command("assign")
+@click.argument("case_id", type=int)
+@click.argument("responder")
+@as_option
+@pass_app
+def case_assign(app: App, case_id: int, responder: str, actor: str) -> None:
+    """Give a case to a responder."""
+    _case_action(lambda: _cases(app).assign(case_id, responder, actor))
+    console.print(f"case {case_id}: assigned to {responder}")
+
+
+@case.command("note")
+@click.argument("case_id", type=int)
+@click.argument("text")
+@as_option
+@pass_app
+def case_note(app: App, case_id: int, text: str, actor: str) -> None:
+    """Add an internal note."""
+    _case_action(lambda: _cases(app).note(case_id, actor, text))
+    console.print(f"case {case_id}: note added")
+
+
+@case.command("respond")
+@click.argument("case_id", type=int)
+@click.argument("text", required=False)
+@as_option
+@pass_app
+def case_respond(app: App, case_id: int, text: str | None, actor: str) -> None:
+    """Record a response made to the customer (starts nothing; stops the first-response clock)."""
+    _case_action(lambda: _cases(app).respond(case_id, actor, text))
+    console.print(f"case {case_id}: response recorded")
+
+
+@case.command("wait")
+@click.argument("case_id", type=int)
+@as_option
+@pass_app
+def case_wait(app: App, case_id: int, actor: str) -> None:
+    """Waiting on the customer: SLA clocks pause until they write again."""
+    _case_action(lambda: _cases(app).wait(case_id, actor))
+    console.print(f"case {case_id}: waiting on the customer")
+
+
+@case.command("resolve")
+@click.argument("case_id", type=int)
+@as_option
+@pass_app
+def case_resolve(app: App, case_id: int, actor: str) -> None:
+    """Close a case (a new post by the customer reopens it)."""
+    _case_action(lambda: _cases(app).resolve(case_id, actor))
+    console.print(f"case {case_id}: resolved")
+
+
+@case.command("reopen")
+@click.argument("case_id", type=int)
+@as_option
+@pass_app
+def case_reopen(app: App, case_id: int, actor: str) -> None:
+    """Open a resolved case again."""
+    _case_action(lambda: _cases(app).reopen(case_id, actor))
+    console.print(f"case {case_id}: reopened")
+
+
+@case.command("snooze")
+@click.argument("case_id", type=int)
+@click.option("--until", "until", required=True,
+              help="A time (2026-11-24T09:00) or a delay (2h, 1d) from now.")
+@as_option
+@pass_app
+def case_snooze(app: App, case_id: int, until: str, actor: str) -> None:
+    """Hide a case from the queue until a time."""
+    from datetime import UTC, datetime, timedelta
+
+    from earful.queries import _RELATIVE
+
+    found = _RELATIVE.match(until.strip().lower())
+    try:
+        if found:
+            amount, unit = int(found.group(1)), found.group(2)
+            moment = datetime.now(UTC) + timedelta(
+                hours=amount * {"h": 1, "d": 24, "w": 168}[unit])
+        else:
+            moment = datetime.fromisoformat(until).astimezone(UTC)
+    except ValueError:
+        raise click.BadParameter(f"expected 2026-11-24T09:00 or 2h/1d; found {until!r}",
+                                 param_hint="--until") from None
+    _case_action(lambda: _cases(app).snooze(case_id, actor, moment))
+    console.print(f"case {case_id}: snoozed until {moment:%Y-%m-%d %H:%M} UTC")
+
+
+@case.command("escalate")
+@click.argument("case_id", type=int)
+@click.option("--team", help="Move it to this team as well.")
+@as_option
+@pass_app
+def case_escalate(app: App, case_id: int, team: str | None, actor: str) -> None:
+    """Flag a case as escalated (it goes to the top of the queue)."""
+    _case_action(lambda: _cases(app).escalate(case_id, actor, team))
+    console.print(f"case {case_id}: escalated" + (f" to {team}" if team else ""))
+
+
 __all__ = ["main", "result_record"]

@@ -30,25 +30,16 @@ class Intake:
         self.router = Router(settings)
         self.cases = Cases(store, settings, clock)
         self.counts: Counter[str] = Counter()
-        # Posts by our brands' accounts or our responders' own handles are replies, not cases.
-        self._own = {_handle(handle) for people in (settings.responders, settings.brands)
-                     for entry in people for handle in entry.handles}
 
     def __call__(self, result: BatchResult) -> None:
         for item in result.stored:
-            author = item.post.author
-            handle = _handle(author.handle or "") if author else ""
-            candidate = Candidate.of(item, own=bool(handle) and handle in self._own)
-            if candidate.own:
+            candidate = Candidate.of(item)
+            if self.router.is_own(candidate):
                 continue  # our replies (first-response tracking from them: next)
             change = self.cases.take(candidate, self.router.decide(candidate),
                                      at=item.post.created_at)
             if change is not None:
                 self.counts[change.action] += 1
-
-
-def _handle(text: str) -> str:
-    return text.lstrip("@").removeprefix("u/").lower()
 
 
 def attach(pipeline: Pipeline) -> Intake | None:

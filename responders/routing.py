@@ -102,6 +102,9 @@ class Router:
 
     def __init__(self, settings: Settings) -> None:
         self.config = settings.routing
+        # Posts by our brands' accounts or our responders' own handles are replies, not cases.
+        self._own = {_handle(handle) for people in (settings.responders, settings.brands)
+                     for entry in people for handle in entry.handles}
         self._queries = {rule.name: Query(rule.when.query)
                          for rule in self.config.rules if rule.when.query}
 
@@ -112,7 +115,7 @@ class Router:
     def decide(self, candidate: Candidate) -> Decision | None:
         """The first matching rule's target, else the default queue for risky posts, else None
         (no case)."""
-        if candidate.own:
+        if self.is_own(candidate):
             return None
         for rule in self.config.rules:
             verdict = self._verdict(rule, candidate)
@@ -123,6 +126,11 @@ class Router:
             return Decision(self.config.default_team, None, self.config.default_priority, None,
                             [f"risk {candidate.risk} opens a case; no rule selected it"])
         return None
+
+    def is_own(self, candidate: Candidate) -> bool:
+        """Written by one of our accounts (a brand's or a responder's handle)."""
+        return candidate.own or (candidate.author is not None
+                                 and _handle(candidate.author) in self._own)
 
     def _verdict(self, rule: RoutingRule, candidate: Candidate) -> RuleVerdict:
         checks = list(self._checks(rule.name, rule.when, candidate))
@@ -172,3 +180,6 @@ class Router:
                                 f"{'matches' if met else 'does not match'}"))
         return checks
 
+
+def _handle(text: str) -> str:
+    return text.lstrip("@").removeprefix("u/").lower()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from earful.config import parse_config
+from earful.config import load_config, parse_config
 from earful.store import Store
 from listener.pipeline import Pipeline
 from responders.cases import CaseError, Cases
@@ -210,3 +210,50 @@ def test_routing_config_errors_name_the_key(settings) -> None:
     bad = {**ROSTER, "responders": [{"name": "A", "hours": ["18:00", "09:00"]}]}
     with pytest.raises(ConfigError, match=r"responders\[0\]\.hours: .*opening before closing"):
         parse_config(bad)
+
+
+def test_the_sample_opens_cases_only_for_selected_posts_and_routes_spanish_churn(tmp_path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from earful.cli import main
+    from tests.conftest import ROOT
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, ["--config", str(ROOT / "config.toml"), "--db",
+                                           str(tmp_path / "e.db"), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("listen", "--once")
+    cases = [json.loads(line) for line in run("queue", "--all", "--limit", "1000",
+                                              "--json").splitlines()]
+    assert cases
+    with Store(tmp_path / "e.db") as store:
+        router = Router(load_config(ROOT / "config.toml"))
+        opened = {row[0] for row in store.conn.execute("SELECT mention_id FROM cases")}
+        # Every case was opened by a post routing selects, and every such post opened or
+        # joined a case.
+        for mention_id in opened:
+            assert router.decide(Candidate.load(store, mention_id)) is not None, mention_id
+        routed = [mention_id for (mention_id,) in store.conn.execute("SELECT id FROM mentions")
+                  if router.decide(Candidate.load(store, mention_id)) is not None]
+        in_cases = {m for (m,) in store.conn.execute("SELECT mention_id FROM case_mentions")}
+        assert set(routed) <= in_cases
+        assert len(routed) < store.count("mentions") / 3  # praise and questions open nothing
+    spanish = [c for c in cases if c["language"] == "es" and c["rule"] == "churn-es"]
+    assert spanish and {c["team"] for c in spanish} == {"care-es"}
+    opener = json.loads(run("case", "show", str(spanish[0]["id"]), "--json"))["mention_id"]
+    explained = run("route", "explain", opener)
+    assert "← decides" in explained and "care-es" in explained
+    # Lucía speaks Spanish and is in care-es: she claims it, a second claim fails.
+    run("case", "claim", str(spanish[0]["id"]), "--as", "Lucía")
+    again = CliRunner().invoke(main, ["--config", str(ROOT / "config.toml"), "--db",
+                                      str(tmp_path / "e.db"), "case", "claim",
+                                      str(spanish[0]["id"]), "--as", "Maya"])
+    assert again.exit_code == 1 and "already assigned" in again.output
+    shown = json.loads(run("case", "show", str(spanish[0]["id"]), "--json"))
+    assert shown["assignee"] == "Lucía"
+    actions = [(e["actor"], e["action"]) for e in shown["events"]]
+    assert actions[0] == ("earful", "opened") and actions[-1] == ("Lucía", "claimed")
