@@ -9,7 +9,9 @@ from typing import Any
 from earful.config import Settings
 from earful.models import utc_iso
 from earful.store import Store
+from responders.calendar import DAY_NAMES, BusinessCalendar
 from responders.cases import OPEN
+from responders.sla import SlaClock
 
 
 @dataclass(slots=True)
@@ -57,4 +59,65 @@ def queue(store: Store, settings: Settings, filters: QueueFilters, now: datetime
         LIMIT ?"""
     cursor = store.conn.execute(sql, [*params, limit])
     columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor]
+    rows = [dict(zip(columns, row, strict=True)) for row in cursor]
+    clocks = SlaClocks(settings)
+    for row in rows:
+        row["sla"] = clocks.state(store, row, now)
+    return rows
+
+
+class SlaClocks:
+    """The SLA state of cases: the first-response clock until someone responds, then the
+    resolution clock; both in the business time of the case's team (or its responder, for
+    cases routed to a person), paused while waiting on the customer."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._calendars: dict[str, BusinessCalendar] = {}
+
+    def calendar(self, team: str | None, assignee: str | None) -> BusinessCalendar:
+        key = f"team:{team}" if team else f"responder:{assignee}"
+        if key not in self._calendars:
+            if team:
+                config = next(t for t in self.settings.teams if t.name == team)
+                self._calendars[key] = BusinessCalendar(
+                    config.timezone, config.days, (config.hours[0], config.hours[1]),
+                    country=config.holidays, subdivision=config.subdivision)
+            else:
+                person = next((r for r in self.settings.responders if r.name == assignee), None)
+                self._calendars[key] = BusinessCalendar(
+                    person.timezone, person.days, (person.hours[0], person.hours[1])
+                ) if person else BusinessCalendar("UTC", days=DAY_NAMES,
+                                                  hours=("00:00", "24:00"))
+        return self._calendars[key]
+
+    def state(self, store: Store, case: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+        policy = self.settings.sla.get(case["priority"])
+        if policy is None or case["status"] == "resolved":
+            return None
+        responded = case["first_response_at"] is not None
+        target = policy.resolution if responded else policy.first_response
+        clock = SlaClock(self.calendar(case["team"], case["assignee"]), target, policy.warn_at)
+        opened = datetime.fromisoformat(case["opened_at"])
+        state = clock.state(opened, now, pauses(store, case["id"]))
+        return {"clock": "resolution" if responded else "first response",
+                "status": state.status, "remaining": state.remaining,
+                "elapsed": state.elapsed, "fraction": state.fraction,
+                "deadline": utc_iso(state.deadline)}
+
+
+def pauses(store: Store, case_id: int) -> list[tuple[datetime, datetime | None]]:
+    """When the case was waiting on the customer, from its audit trail."""
+    spans: list[tuple[datetime, datetime | None]] = []
+    since: datetime | None = None
+    for at, to_status in store.conn.execute(
+            "SELECT at, to_status FROM case_events WHERE case_id = ? ORDER BY id", [case_id]):
+        moment = datetime.fromisoformat(at)
+        if to_status == "waiting" and since is None:
+            since = moment
+        elif to_status != "waiting" and since is not None:
+            spans.append((since, moment))
+            since = None
+    if since is not None:
+        spans.append((since, None))
+    return spans

@@ -257,3 +257,44 @@ def test_the_sample_opens_cases_only_for_selected_posts_and_routes_spanish_churn
     assert shown["assignee"] == "Lucía"
     actions = [(e["actor"], e["action"]) for e in shown["events"]]
     assert actions[0] == ("earful", "opened") and actions[-1] == ("Lucía", "claimed")
+
+
+def test_the_queue_shows_sla_in_the_teams_business_time_paused_while_waiting(settings,
+                                                                             store) -> None:
+    from responders.queue import QueueFilters, queue
+
+    # Monday 2026-11-02, 15:30 UTC = 16:30 in Madrid (care-es works 09:00–17:00 there, the
+    # default calendar). p1: first response within 1 h, warning at 80%.
+    stored(settings, store, make_post("1", "Cancelo Kestrel, me voy a Trovia", lang="es",
+                                      handle="lola", when="2026-11-02T15:30:00"))
+    case = case_of(store, "x:1")["id"]
+
+    def sla(at: str) -> dict:
+        now = datetime.fromisoformat(at).replace(tzinfo=UTC)
+        (row,) = queue(store, settings, QueueFilters(), now)
+        return row["sla"]
+
+    # 30 min of Monday are left after 16:30 Madrid: at 16:55 UTC (17:55 Madrid) 30 min used.
+    assert sla("2026-11-02T16:55:00") | {"deadline": None} == {
+        "clock": "first response", "status": "ok", "remaining": 1800.0, "elapsed": 1800.0,
+        "fraction": 0.5, "deadline": None}
+    # The deadline is Tuesday 09:30 Madrid = 08:30 UTC; at 08:20 UTC, 50 of 60 min are used.
+    assert sla("2026-11-03T08:20:00")["status"] == "warning"
+    assert sla("2026-11-03T08:20:00")["deadline"] == "2026-11-03T08:30:00Z"
+    assert sla("2026-11-03T08:31:00")["status"] == "breached"
+    # Waiting on the customer from Tuesday 08:00 UTC: the clock stops with 30 min used…
+    clock = [datetime(2026, 11, 3, 8, 0, tzinfo=UTC)]
+    cases = Cases(store, settings, clock=lambda: clock[0])
+    cases.claim(case, "Ana")
+    cases.wait(case, "Ana")
+    assert sla("2026-11-03T12:00:00")["status"] == "paused"
+    # …until the customer writes again at 12:00 UTC: 30 min left, due 12:30 UTC.
+    stored(settings, store, make_post("2", "@KestrelHelp ¿hola? Sigo esperando", lang="es",
+                                      handle="lola",
+                                      when="2026-11-03T12:00:00"))
+    clock[0] = datetime(2026, 11, 3, 12, 0, tzinfo=UTC)
+    assert sla("2026-11-03T12:10:00")["deadline"] == "2026-11-03T12:30:00Z"
+    # A response switches to the resolution clock (8 h).
+    cases.respond(case, "Ana", "¡Hola Lola! Lo revisamos ahora.")
+    after = sla("2026-11-03T12:10:00")
+    assert after["clock"] == "resolution" and after["status"] == "ok"

@@ -14,13 +14,12 @@ _SLA_STYLE = {"breached": "bold red", "warning": "yellow", "paused": "dim", "ok"
 
 
 def _span(seconds: float) -> str:
+    # Business time: hours and minutes (a "day" of it would be ambiguous).
     sign = "-" if seconds < 0 else ""
     seconds = abs(int(seconds))
     if seconds < 3600:
         return f"{sign}{seconds // 60}m"
-    if seconds < 86400:
-        return f"{sign}{seconds // 3600}h{seconds % 3600 // 60:02d}m"
-    return f"{sign}{seconds // 86400}d{seconds % 86400 // 3600:02d}h"
+    return f"{sign}{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
 def render_route(candidate: Any, verdicts: Sequence[Any], decision: Any,
