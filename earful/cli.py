@@ -245,6 +245,8 @@ def listen(app: App, once: bool, sources: tuple[str, ...], log_json: bool,
     with Pipeline(app.settings, app.store) as pipeline:
         intake = attach(pipeline)
         runs = pipeline.run_once(only=sources)
+        if intake is not None:
+            intake.tick()
     _print_runs(runs, as_json, intake)
 
 

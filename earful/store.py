@@ -176,6 +176,19 @@ def m004_cases(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m005_sla_events(db: sqlite_utils.Database) -> None:
+    # SLA warnings and breaches, each once per case and clock: what alerts page on.
+    db.execute(
+        """CREATE TABLE sla_events (
+            id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id),
+            clock TEXT NOT NULL,  -- first_response | resolution
+            kind TEXT NOT NULL,  -- warning | breached
+            at TEXT NOT NULL, deadline TEXT, team TEXT, assignee TEXT, priority TEXT,
+            UNIQUE (case_id, clock, kind)
+        )""")
+
+
 def now_iso() -> str:
     return utc_iso(datetime.now(UTC)) or ""
 

@@ -85,7 +85,7 @@ class Listener:
         self.pipeline = Pipeline(settings, store, workers=1)
         from responders.intake import attach  # the listener feeds the responders, not back
 
-        attach(self.pipeline)
+        self.intake = attach(self.pipeline)
         self.stopping = threading.Event()
         self._store_lock = threading.Lock()
         self.skipped: dict[str, str] = {}  # source → why it is not scheduled
@@ -127,7 +127,21 @@ class Listener:
         if not self.jobs:
             raise SourceError("nothing to listen to: no enabled source could be scheduled"
                               + "".join(f"\n  {why}" for why in self.skipped.values()))
+        if self.intake is not None:
+            # Cases waiting for someone on shift are assigned as shifts begin; SLA clocks
+            # cross their warning and breach points with time alone.
+            self.scheduler.add_job(self._tick, IntervalTrigger(minutes=1, timezone=UTC),
+                                   id="responders", name="responders", max_instances=1,
+                                   coalesce=True)
         self.scheduler.start()
+
+    def _tick(self) -> None:
+        assert self.intake is not None
+        with self._store_lock:
+            for event in self.intake.tick():
+                log.warning("case %s: SLA %s %s (deadline %s)", event["case_id"],
+                            event["clock"].replace("_", " "), event["kind"], event["deadline"],
+                            extra={"event": f"sla_{event['kind']}", **event})
 
     def stop(self, wait: bool = True) -> None:
         """Stop scheduling; running jobs finish the batch in hand and store it."""

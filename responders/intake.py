@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from earful.config import Settings
 from earful.store import Store
 from listener.pipeline import BatchResult, Pipeline
+from responders.assign import Assigner
 from responders.cases import Cases
+from responders.queue import record_sla_events
 from responders.routing import Candidate, Router
 
 
@@ -27,8 +30,11 @@ class Intake:
 
     def __init__(self, settings: Settings, store: Store,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.settings = settings
+        self.clock = clock
         self.router = Router(settings)
         self.cases = Cases(store, settings, clock)
+        self.assigner = Assigner(store, settings, clock)
         self.counts: Counter[str] = Counter()
 
     def __call__(self, result: BatchResult) -> None:
@@ -40,6 +46,16 @@ class Intake:
                                      at=item.post.created_at)
             if change is not None:
                 self.counts[change.action] += 1
+        self.counts["assigned"] += self.assigner.sweep()
+
+    def tick(self) -> list[dict[str, Any]]:
+        """What time alone changes: assign cases as shifts begin, and record SLA warnings and
+        breaches (returned, for alerts). The listener runs it every minute."""
+        self.counts["assigned"] += self.assigner.sweep()
+        events = record_sla_events(self.cases.store, self.settings, self.clock())
+        for event in events:
+            self.counts[f"sla {event['kind']}"] += 1
+        return events
 
 
 def attach(pipeline: Pipeline) -> Intake | None:

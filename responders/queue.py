@@ -121,3 +121,28 @@ def pauses(store: Store, case_id: int) -> list[tuple[datetime, datetime | None]]
     if since is not None:
         spans.append((since, None))
     return spans
+
+
+def record_sla_events(store: Store, settings: Settings, now: datetime) -> list[dict[str, Any]]:
+    """Write a warning or breach event for every open case whose clock has crossed one (each
+    once per case and clock), and return the new ones, for alerts to deliver."""
+    rows = queue(store, settings, QueueFilters(include_snoozed=True), now, limit=1_000_000)
+    new = []
+    with store.transaction() as conn:
+        for row in rows:
+            sla = row["sla"]
+            if sla is None or sla["status"] not in ("warning", "breached"):
+                continue
+            clock = sla["clock"].replace(" ", "_")
+            kinds = ["warning", "breached"] if sla["status"] == "breached" else ["warning"]
+            for kind in kinds:
+                inserted = conn.execute(
+                    "INSERT OR IGNORE INTO sla_events (case_id, clock, kind, at, deadline, team, "
+                    "assignee, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [row["id"], clock, kind, utc_iso(now), sla["deadline"], row["team"],
+                     row["assignee"], row["priority"]]).rowcount
+                if inserted:
+                    new.append({"case_id": row["id"], "clock": clock, "kind": kind,
+                                "deadline": sla["deadline"], "team": row["team"],
+                                "assignee": row["assignee"], "priority": row["priority"]})
+    return new

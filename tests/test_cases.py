@@ -12,7 +12,7 @@ from earful.config import load_config, parse_config
 from earful.store import Store
 from listener.pipeline import Pipeline
 from responders.cases import CaseError, Cases
-from responders.intake import Intake, attach
+from responders.intake import Intake
 from responders.routing import Candidate, Router
 from tests.conftest import make_post
 
@@ -51,10 +51,14 @@ def settings():
     return parse_config(ROSTER)
 
 
-def stored(settings, store, *posts):
-    """Run posts through the real pipeline with the intake attached."""
+SUNDAY = datetime(2026, 11, 8, 12, 0, tzinfo=UTC)  # nobody in ROSTER works: no assignment
+
+
+def stored(settings, store, *posts, now: datetime = SUNDAY):
+    """Run posts through the real pipeline with the intake attached, at ``now``."""
     with Pipeline(settings, store, workers=1) as pipeline:
-        intake = attach(pipeline)
+        intake = Intake(settings, store, clock=lambda: now)
+        pipeline.after_store.append(intake)
         pipeline.process(list(posts), source="test")
     return intake
 
@@ -89,7 +93,7 @@ def test_rules_decide_in_order_and_the_default_queue_catches_risky_posts(setting
     assert case_of(store, "x:5") == {}  # praise: no case
     vip = case_of(store, "x:6")
     assert vip["assignee"] == "Bo" and vip["status"] == "assigned" and vip["team"] is None
-    assert intake is not None and intake.counts == {"opened": 4}
+    assert intake.counts == {"opened": 4, "assigned": 0}
 
 
 def test_route_explain_gives_every_rule_and_why(settings, store) -> None:
@@ -226,7 +230,10 @@ def test_the_sample_opens_cases_only_for_selected_posts_and_routes_spanish_churn
         assert result.exit_code == 0, result.output
         return result.output
 
-    run("listen", "--once")
+    from freezegun import freeze_time
+
+    with freeze_time("2026-11-22 12:00:00"):  # a Sunday: nobody on shift, nothing auto-assigned
+        run("listen", "--once")
     cases = [json.loads(line) for line in run("queue", "--all", "--limit", "1000",
                                               "--json").splitlines()]
     assert cases
@@ -298,3 +305,63 @@ def test_the_queue_shows_sla_in_the_teams_business_time_paused_while_waiting(set
     cases.respond(case, "Ana", "¡Hola Lola! Lo revisamos ahora.")
     after = sla("2026-11-03T12:10:00")
     assert after["clock"] == "resolution" and after["status"] == "ok"
+
+
+def test_assignment_goes_to_who_is_on_shift_speaks_the_language_and_has_room() -> None:
+    roster = {
+        **ROSTER,
+        "responders": [
+            {"name": "Ana", "languages": ["es", "en"], "timezone": "Europe/Madrid",
+             "hours": ["09:00", "18:00"], "capacity": 2},
+            {"name": "Bo", "languages": ["en"], "timezone": "America/New_York"},
+            {"name": "Cy", "languages": ["en", "es"], "timezone": "America/New_York"},
+        ],
+        "teams": [{"name": "care", "members": ["Ana", "Bo", "Cy"]},
+                  {"name": "care-es", "members": ["Ana", "Cy"]},
+                  {"name": "retention", "members": ["Bo", "Cy"],
+                   "assignment": "round_robin"}],
+    }
+    settings = parse_config(roster)
+
+    def spanish(n: int) -> object:
+        return make_post(str(n), f"Cancelo Kestrel, me voy a Trovia ({n})", lang="es",
+                         handle=f"cliente{n}", when="2026-11-02T08:00:00")
+
+    with Store(":memory:") as store:
+        # Monday 10:00 UTC: 11:00 in Madrid (Ana works), 05:00 in New York (Bo, Cy do not).
+        monday = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+        intake = stored(settings, store, spanish(1), spanish(2), spanish(3), now=monday)
+        owners = [case_of(store, f"x:{n}")["assignee"] for n in (1, 2, 3)]
+        assert owners == ["Ana", "Ana", None]  # capacity 2: the third waits in the queue
+        assert intake.counts["assigned"] == 2
+        # 14:00 UTC = 09:00 in New York: Cy (speaks Spanish) takes the waiting case.
+        later = Intake(settings, store, clock=lambda: datetime(2026, 11, 2, 14, 0, tzinfo=UTC))
+        assert later.assigner.sweep() == 1
+        assert case_of(store, "x:3")["assignee"] == "Cy"
+        # Round robin in retention, English churn threats: Bo, Cy, Bo…
+        english = [make_post(str(n), f"Cancelling my Kestrel membership, switching to Trovia "
+                                     f"({n})", handle=f"customer{n}") for n in (4, 5, 6)]
+        stored(settings, store, *english, now=datetime(2026, 11, 2, 15, 0, tzinfo=UTC))
+        assert [case_of(store, f"x:{n}")["assignee"] for n in (4, 5, 6)] == ["Bo", "Cy", "Bo"]
+
+
+def test_sla_warnings_and_breaches_are_recorded_once_each(settings, store) -> None:
+    from responders.queue import record_sla_events
+
+    # As above: care-es in Madrid, p1, due Tuesday 08:30 UTC, warning from 08:18 (80%).
+    stored(settings, store, make_post("1", "Cancelo Kestrel, me voy a Trovia", lang="es",
+                                      handle="lola", when="2026-11-02T15:30:00"))
+
+    def events(at: str) -> list[tuple[str, str]]:
+        now = datetime.fromisoformat(at).replace(tzinfo=UTC)
+        return [(e["clock"], e["kind"]) for e in record_sla_events(store, settings, now)]
+
+    assert events("2026-11-03T08:10:00") == []
+    assert events("2026-11-03T08:20:00") == [("first_response", "warning")]
+    assert events("2026-11-03T08:25:00") == []  # once
+    assert events("2026-11-03T08:40:00") == [("first_response", "breached")]
+    assert events("2026-11-03T09:40:00") == []
+    rows = store.conn.execute("SELECT kind, deadline, team, priority FROM sla_events "
+                              "ORDER BY id").fetchall()
+    assert rows == [("warning", "2026-11-03T08:30:00Z", "care-es", "p1"),
+                    ("breached", "2026-11-03T08:30:00Z", "care-es", "p1")]

@@ -64,7 +64,8 @@ def render_runs(data: dict[str, Any]) -> RenderableType:
         (f"{risk['medium']} medium", "yellow"), f", {risk['low']} low"))
     cases = data.get("cases")
     if cases is not None:
-        counts = ", ".join(f"{cases.get(k, 0)} {k}" for k in ("opened", "joined", "reopened"))
+        counts = ", ".join(f"{cases.get(k, 0)} {k}" for k in (
+            "opened", "joined", "reopened", "assigned", "sla warning", "sla breached"))
         parts.append(Text(f"Cases: {counts} (see `earful queue`)"))
     if problems:
         shown = "\n".join(f"  {line}" for line in problems[:MAX_PROBLEMS_SHOWN])
