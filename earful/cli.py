@@ -578,6 +578,33 @@ def report_overview(app: App, since: str | None, until: str | None, top: int, as
         console.print(render_overview(data))
 
 
+@report.command("sla")
+@click.option("--since", help="Cases opened from: 2026-11-01, 7d, 36h…")
+@click.option("--until", help="Cases opened before (same forms).")
+@click.option("--team", help="Only this team.")
+@json_option
+@pass_app
+def report_sla(app: App, since: str | None, until: str | None, team: str | None,
+               as_json: bool) -> None:
+    """Per team and responder: cases, first responses within target, median and p90 response
+    and resolution times (business time), breaches, first-contact resolution.
+
+    Example: earful report sla --since 30d
+    """
+    from datetime import UTC, datetime
+
+    from earful.reports.cases import render_sla
+    from responders.report import sla_report
+
+    filters = _filters(since, until)
+    data = sla_report(app.store, app.settings, datetime.now(UTC), filters.since, filters.until,
+                      team)
+    if as_json:
+        click.echo(_json_line(data))
+    else:
+        console.print(render_sla(data))
+
+
 # -- responders ------------------------------------------------------------------------------------
 @main.group()
 def route() -> None:
@@ -728,6 +755,71 @@ def case_respond(app: App, case_id: int, text: str | None, actor: str) -> None:
     """Record a response made to the customer (starts nothing; stops the first-response clock)."""
     _case_action(lambda: _cases(app).respond(case_id, actor, text))
     console.print(f"case {case_id}: response recorded")
+
+
+@case.command("templates")
+@pass_app
+def case_templates(app: App) -> None:
+    """List the reply templates and their languages."""
+    table = Table(title="Reply templates", title_justify="left")
+    for column in ("Name", "For", "Languages"):
+        table.add_column(column)
+    for template in app.settings.templates:
+        table.add_row(template.name, template.scenario, ", ".join(template.text))
+    console.print(table)
+
+
+@case.command("reply")
+@click.argument("case_id", type=int)
+@click.option("--template", "template_name", help="A reply template (see `case templates`).")
+@click.option("--text", help="The reply itself, instead of a template.")
+@click.option("--send", is_flag=True,
+              help="Post it from the brand's account (without: a dry run that posts nothing).")
+@as_option
+@json_option
+@pass_app
+def case_reply(app: App, case_id: int, template_name: str | None, text: str | None, send: bool,
+               actor: str, as_json: bool) -> None:
+    """Reply to the customer's latest post in a case, in their language.
+
+    Dry run by default: shows the reply and where it would go. With --send it is posted through
+    the platform's API and recorded as the case's response (its time counts for the SLA).
+
+    Example: earful case reply 12 --template shipping-delay --as Lucía --send
+    """
+    from responders.replies import render
+
+    if (template_name is None) == (text is None):
+        raise click.UsageError("give either --template NAME or --text TEXT")
+    cases = _cases(app)
+    found = _case_action(lambda: cases.get(case_id))
+    posts = [post for post in (app.store.mention(m) for m in found["mentions"]) if post]
+    customer = [p for p in posts if (p["author_id"] or "") == (found["author_id"] or "")]
+    target = max(customer or posts, key=lambda p: p["created_at"])
+    language = found["language"]
+    if template_name is not None:
+        text, language = _case_action(
+            lambda: render(app.settings, template_name, found, posts, actor))
+    assert text is not None
+    reply = {"case": case_id, "platform": target["platform"], "in_reply_to": target["id"],
+             "url": target["url"], "language": language, "text": text, "sent": False}
+    if send:
+        from responders.send import send_reply
+
+        sent = _case_action(lambda: send_reply(app.settings, target["platform"],
+                                               target["native_id"], text))
+        reply.update(sent=True, reply_url=sent.url, reply_id=sent.native_id)
+        _case_action(lambda: cases.respond(case_id, actor, text))
+    if as_json:
+        click.echo(_json_line(reply))
+        return
+    console.print(Text.assemble((f"Reply to {target['id']}", "bold"), f" ({language}):\n",
+                                Text(text, style="italic")))
+    if send:
+        console.print(f"posted: {reply['reply_url']} · recorded as the response of case "
+                      f"{case_id}")
+    else:
+        console.print(Text("dry run: nothing was posted (add --send to post it)", style="dim"))
 
 
 @case.command("wait")

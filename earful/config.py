@@ -349,6 +349,50 @@ class RoutingConfig(_Model):
     rules: list[RoutingRule] = []
 
 
+def _credential_env_names(values: dict[str, str]) -> dict[str, str]:
+    for key, env_name in values.items():
+        if not _ENV_NAME.match(env_name):
+            # The value is not echoed: it may be a pasted secret.
+            raise ValueError(
+                f"credentials.{key}: expected the NAME of an environment variable "
+                "(like X_ACCESS_TOKEN); secrets never go in config.toml")
+    return values
+
+
+class ReplyAccount(_Model):
+    """The account replies are posted from on one platform (``earful case reply --send``)."""
+
+    credentials: Annotated[dict[str, str], AfterValidator(_credential_env_names)] = {}
+
+
+TEMPLATE_FIELDS = frozenset({"name", "brand", "responder", "case", "order"})
+
+
+class ReplyTemplate(_Model):
+    """A reply for a scenario, per language; ``{name}``, ``{brand}``, ``{responder}``,
+    ``{case}`` and ``{order}`` are filled in."""
+
+    name: str = Field(min_length=1)
+    scenario: str = ""  # what it is for, shown in `earful case templates`
+    text: dict[str, str] = Field(min_length=1)  # language code → text
+
+    @field_validator("text")
+    @classmethod
+    def _placeholders(cls, texts: dict[str, str]) -> dict[str, str]:
+        import string
+
+        for language, text in texts.items():
+            try:
+                names = {field for _, field, _, _ in string.Formatter().parse(text) if field}
+            except ValueError as error:
+                raise ValueError(f"text.{language}: {error} (write {{{{ for a brace)") from None
+            unknown = sorted(names - TEMPLATE_FIELDS)
+            if unknown:
+                raise ValueError(f"text.{language}: unknown placeholder {{{unknown[0]}}}; "
+                                 f"expected one of {sorted(TEMPLATE_FIELDS)}")
+        return texts
+
+
 class ListenConfig(_Model):
     """How ``earful listen`` schedules its jobs."""
 
@@ -371,10 +415,21 @@ class Settings(_Model):
     teams: list[TeamConfig] = []
     routing: RoutingConfig = RoutingConfig()
     sla: dict[Priority, SlaPolicyConfig] = {}
+    templates: list[ReplyTemplate] = []
+    replies: dict[Literal["x", "reddit"], ReplyAccount] = {}
     scoring: ScoringConfig = ScoringConfig()
     pipeline: PipelineConfig = PipelineConfig()
     # Where the file was read from: relative paths (store, replay files) resolve against it.
     base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("templates")
+    @classmethod
+    def _unique_templates(cls, templates: list[ReplyTemplate]) -> list[ReplyTemplate]:
+        names = [t.name for t in templates]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"template(s) defined twice: {twice}")
+        return templates
 
     @field_validator("topics")
     @classmethod

@@ -365,3 +365,35 @@ def test_sla_warnings_and_breaches_are_recorded_once_each(settings, store) -> No
                               "ORDER BY id").fetchall()
     assert rows == [("warning", "2026-11-03T08:30:00Z", "care-es", "p1"),
                     ("breached", "2026-11-03T08:30:00Z", "care-es", "p1")]
+
+
+def test_sla_report_in_business_time(settings, store) -> None:
+    from responders.report import sla_report
+
+    # retention: UTC, Mon–Fri 09:00–17:00; p1 = first response within 1 h.
+    stored(settings, store,
+           make_post("1", "Cancelling my Kestrel membership, switching to Trovia", handle="a",
+                     when="2026-11-02T10:00:00"),
+           make_post("2", "Cancelling my Kestrel membership, going to Trovia", handle="b",
+                     when="2026-11-02T16:30:00"))
+    one, two = case_of(store, "x:1")["id"], case_of(store, "x:2")["id"]
+    clock = [datetime(2026, 11, 2, 10, 30, tzinfo=UTC)]
+    cases = Cases(store, settings, clock=lambda: clock[0])
+    cases.claim(one, "Bo")
+    cases.respond(one, "Bo")  # 30 min after opening
+    clock[0] = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+    cases.resolve(one, "Bo")  # 2 h after opening, one response: first-contact resolution
+    clock[0] = datetime(2026, 11, 3, 9, 45, tzinfo=UTC)
+    cases.claim(two, "Bo")
+    cases.respond(two, "Bo")  # 30 min on Monday + 45 min on Tuesday = 75 min: over 1 h
+    report = sla_report(store, settings, clock[0])
+    (team,) = report["teams"]
+    assert team == {
+        "name": "retention", "cases": 2, "responded": 2,
+        "first_response_within_target": 0.5,
+        "first_response_median": (1800 + 4500) / 2,
+        "first_response_p90": 1800 + 0.9 * (4500 - 1800),
+        "resolved": 1, "resolution_median": 7200.0, "resolution_p90": 7200.0,
+        "breaches": 0, "first_contact_resolution": 1.0,
+    }
+    assert [r["name"] for r in report["responders"]] == ["Bo"]

@@ -98,3 +98,28 @@ def render_case(case: dict[str, Any], posts: Sequence[dict[str, Any] | None]) ->
         trail.add_row(event["at"], event["actor"], event["action"], status,
                       Text(", ".join(f"{k}: {v}" for k, v in detail.items() if v)))
     return Group(head, thread, trail)
+
+
+def render_sla(data: dict[str, Any]) -> RenderableType:
+    def pct(value: float | None) -> str:
+        return "–" if value is None else f"{value:.0%}"
+
+    def span(value: float | None) -> str:
+        return "–" if value is None else _span(value)
+
+    tables = []
+    for key, title in (("teams", "By team"), ("responders", "By responder")):
+        table = Table(title=f"SLA · {title} (business time)", title_justify="left")
+        for column in ("Name", "Cases", "1st resp. in target", "1st resp. median", "p90",
+                       "Resolved", "Resolution median", "p90 ", "Breaches", "FCR"):
+            table.add_column(column, justify="left" if column == "Name" else "right")
+        for row in data[key]:
+            table.add_row(row["name"], str(row["cases"]),
+                          pct(row["first_response_within_target"]),
+                          span(row["first_response_median"]), span(row["first_response_p90"]),
+                          str(row["resolved"]), span(row["resolution_median"]),
+                          span(row["resolution_p90"]),
+                          Text(str(row["breaches"]), style="red" if row["breaches"] else ""),
+                          pct(row["first_contact_resolution"]))
+        tables.append(table)
+    return Group(*tables)
