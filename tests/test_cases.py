@@ -397,3 +397,26 @@ def test_sla_report_in_business_time(settings, store) -> None:
         "breaches": 0, "first_contact_resolution": 1.0,
     }
     assert [r["name"] for r in report["responders"]] == ["Bo"]
+
+
+def test_reply_templates_fill_in_the_case_in_its_language(settings) -> None:
+    from responders.replies import order_number, render
+
+    texts = {"en": "Hi {name}, order {order} is late. – {responder}, {brand}",
+             "es": "Hola {name}, tu pedido {order} va tarde. – {responder}"}
+    config = parse_config({**ROSTER, "templates": [{"name": "late", "text": texts}]})
+    case = {"id": 3, "language": "es", "brand": "Kestrel", "author_handle": "lola",
+            "platform": "x"}
+    posts = [{"text": "¿Dónde está mi pedido #48213?"}, {"text": "sigo esperando"}]
+    assert render(config, "late", case, posts, "Ana") == (
+        "Hola @lola, tu pedido #48213 va tarde. – Ana", "es")
+    # No template in German: English; no order number: the placeholder disappears cleanly.
+    german = {**case, "language": "de", "platform": "reddit"}
+    assert render(config, "late", german, [{"text": "wo bleibt das Paket"}], "Ana") == (
+        "Hi lola, order is late. – Ana, Kestrel", "en")
+    assert order_number(["order 5523311 never came"]) == "#5523311"
+    from earful.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"templates\[0\]\.text: text\.en: unknown placeholder "
+                                          r"\{customer\}"):
+        parse_config({**ROSTER, "templates": [{"name": "x", "text": {"en": "Hi {customer}"}}]})
