@@ -420,3 +420,45 @@ def test_reply_templates_fill_in_the_case_in_its_language(settings) -> None:
     with pytest.raises(ConfigError, match=r"templates\[0\]\.text: text\.en: unknown placeholder "
                                           r"\{customer\}"):
         parse_config({**ROSTER, "templates": [{"name": "x", "text": {"en": "Hi {customer}"}}]})
+
+
+def test_case_reply_is_a_dry_run_unless_sent_and_sending_records_the_response(
+        tmp_path, monkeypatch) -> None:
+    import json
+
+    import responses
+    from click.testing import CliRunner
+    from freezegun import freeze_time
+
+    from earful.cli import main
+    from tests.conftest import ROOT
+    from tests.test_send import ENV, answer
+
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, ["--config", str(ROOT / "config.toml"), "--db",
+                                           str(tmp_path / "e.db"), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    with freeze_time("2026-11-22 12:00:00"):
+        run("listen", "--once")
+    rows = [json.loads(line) for line in run("queue", "--json", "--limit", "1000").splitlines()]
+    case = next(row for row in rows if row["platform"] == "x" and row["posts"] == 1)
+    tweet = json.loads(run("case", "show", str(case["id"]), "--json"))["posts"][0]
+    dry = json.loads(run("case", "reply", str(case["id"]), "--template", "cancellation-save",
+                         "--as", "Maya", "--json"))
+    assert dry["sent"] is False and dry["in_reply_to"] == tweet["id"]
+    assert json.loads(run("case", "show", str(case["id"]), "--json"))["responses"] == 0
+    with responses.RequestsMock() as api:
+        api.add(answer("x_reply_created.json"))
+        sent = json.loads(run("case", "reply", str(case["id"]), "--template",
+                              "cancellation-save", "--as", "Maya", "--send", "--json"))
+        body = json.loads(api.calls[0].request.body)
+    assert body == {"text": dry["text"], "reply": {"in_reply_to_tweet_id": tweet["native_id"]}}
+    assert sent["sent"] is True and sent["reply_url"].startswith("https://x.com/i/web/status/")
+    shown = json.loads(run("case", "show", str(case["id"]), "--json"))
+    assert shown["responses"] == 1 and shown["first_response_at"] is not None
+    assert (shown["events"][-1]["actor"], shown["events"][-1]["action"]) == ("Maya", "responded")
