@@ -462,3 +462,35 @@ def test_case_reply_is_a_dry_run_unless_sent_and_sending_records_the_response(
     shown = json.loads(run("case", "show", str(case["id"]), "--json"))
     assert shown["responses"] == 1 and shown["first_response_at"] is not None
     assert (shown["events"][-1]["actor"], shown["events"][-1]["action"]) == ("Maya", "responded")
+
+
+def test_on_the_sample_spanish_churn_goes_to_a_spanish_speaker_on_shift(tmp_path) -> None:
+    import json
+
+    from click.testing import CliRunner
+    from freezegun import freeze_time
+
+    from earful.cli import main
+    from tests.conftest import ROOT
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, ["--config", str(ROOT / "config.toml"), "--db",
+                                           str(tmp_path / "e.db"), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    # Monday 10:00 UTC: 11:00 in Madrid, where Lucía (es, en, pt) works 09:00–18:00.
+    with freeze_time("2026-11-23 10:00:00"):
+        run("listen", "--once")
+    rows = [json.loads(line) for line in run("queue", "--team", "care-es", "--json",
+                                             "--limit", "1000").splitlines()]
+    spanish = [row for row in rows if row["language"] == "es"]
+    assert spanish and "Lucía" in {row["assignee"] for row in spanish}
+    assert {row["assignee"] for row in rows} <= {"Lucía", None}  # nobody else speaks es/pt
+    # What waits does so because she is at capacity (she also takes care-team cases).
+    mine = [json.loads(line) for line in run("queue", "--assignee", "Lucía", "--json",
+                                             "--limit", "1000").splitlines()]
+    capacity = next(r.capacity for r in load_config(ROOT / "config.toml").responders
+                    if r.name == "Lucía")
+    if any(row["assignee"] is None for row in rows):
+        assert len(mine) == capacity
