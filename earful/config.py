@@ -59,6 +59,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _credential_env_names(values: dict[str, str]) -> dict[str, str]:
+    for key, env_name in values.items():
+        if not _ENV_NAME.match(env_name):
+            # The value is not echoed: it may be a pasted secret.
+            raise ValueError(
+                f"credentials.{key}: expected the NAME of an environment variable "
+                "(like REDDIT_CLIENT_SECRET); secrets never go in config.toml")
+    return values
+
+
+Credentials = Annotated[dict[str, str], AfterValidator(_credential_env_names)]
+
+
 def _query(text: str) -> str:
     """A query in Earful's syntax (see ``earful.query``); the error names the position."""
     try:
@@ -119,7 +132,7 @@ class SourceConfig(_Model):
     paths: list[str] = []
     batch_size: int = Field(default=500, ge=1, le=100_000)
     jitter: float = Field(default=30.0, ge=0)  # seconds of random delay on each scheduled run
-    credentials: dict[str, str] = {}
+    credentials: Credentials = {}
     queries: list[Annotated[str, AfterValidator(_query)]] = []
     subreddits: list[str] = []  # Reddit: where queries search (empty: all of Reddit)
     watch: list[str] = []  # Reddit: subreddits whose new submissions and comments are read
@@ -135,18 +148,6 @@ class SourceConfig(_Model):
             if not _SUBREDDIT.match(name):
                 raise ValueError(f"expected subreddit names like 'CampingGear'; found {name!r}")
         return names
-
-    @field_validator("credentials")
-    @classmethod
-    def _credential_names(cls, values: dict[str, str]) -> dict[str, str]:
-        for key, env_name in values.items():
-            if not _ENV_NAME.match(env_name):
-                # The value is not echoed: it may be a pasted secret.
-                raise ValueError(
-                    f"credentials.{key}: expected the NAME of an environment variable "
-                    "(like REDDIT_CLIENT_SECRET); secrets never go in config.toml"
-                )
-        return values
 
     @model_validator(mode="after")
     def _queries_searchable(self) -> SourceConfig:
@@ -349,20 +350,10 @@ class RoutingConfig(_Model):
     rules: list[RoutingRule] = []
 
 
-def _credential_env_names(values: dict[str, str]) -> dict[str, str]:
-    for key, env_name in values.items():
-        if not _ENV_NAME.match(env_name):
-            # The value is not echoed: it may be a pasted secret.
-            raise ValueError(
-                f"credentials.{key}: expected the NAME of an environment variable "
-                "(like X_ACCESS_TOKEN); secrets never go in config.toml")
-    return values
-
-
 class ReplyAccount(_Model):
     """The account replies are posted from on one platform (``earful case reply --send``)."""
 
-    credentials: Annotated[dict[str, str], AfterValidator(_credential_env_names)] = {}
+    credentials: Credentials = {}
 
 
 TEMPLATE_FIELDS = frozenset({"name", "brand", "responder", "case", "order"})
@@ -403,6 +394,12 @@ class ListenConfig(_Model):
     max_backoff: Seconds = 3600.0
 
 
+def _once(kind: str, names: list[str]) -> None:
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValueError(f"{kind}(s) defined twice: {twice}")
+
+
 class Settings(_Model):
     """The whole validated configuration."""
 
@@ -425,19 +422,13 @@ class Settings(_Model):
     @field_validator("templates")
     @classmethod
     def _unique_templates(cls, templates: list[ReplyTemplate]) -> list[ReplyTemplate]:
-        names = [t.name for t in templates]
-        twice = sorted({name for name in names if names.count(name) > 1})
-        if twice:
-            raise ValueError(f"template(s) defined twice: {twice}")
+        _once("template", [t.name for t in templates])
         return templates
 
     @field_validator("topics")
     @classmethod
     def _unique_topics(cls, topics: list[TopicConfig]) -> list[TopicConfig]:
-        names = [topic.name.lower() for topic in topics]
-        twice = sorted({name for name in names if names.count(name) > 1})
-        if twice:
-            raise ValueError(f"topic(s) defined twice: {twice}")
+        _once("topic", [topic.name.lower() for topic in topics])
         return topics
 
     @field_validator("brands")
