@@ -860,16 +860,14 @@ def case_reopen(app: App, case_id: int, actor: str) -> None:
 @pass_app
 def case_snooze(app: App, case_id: int, until: str, actor: str) -> None:
     """Hide a case from the queue until a time."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime
 
-    from earful.queries import _RELATIVE
+    from earful.queries import parse_span
 
-    found = _RELATIVE.match(until.strip().lower())
+    delay = parse_span(until)
     try:
-        if found:
-            amount, unit = int(found.group(1)), found.group(2)
-            moment = datetime.now(UTC) + timedelta(
-                hours=amount * {"h": 1, "d": 24, "w": 168}[unit])
+        if delay is not None:
+            moment = datetime.now(UTC) + delay
         else:
             moment = datetime.fromisoformat(until).astimezone(UTC)
     except ValueError:

@@ -15,14 +15,21 @@ from earful.store import Store
 _RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
 
 
+def parse_span(value: str) -> timedelta | None:
+    """``36h``, ``7d``, ``2w`` as a duration; None when ``value`` is not one."""
+    found = _RELATIVE.match(value.strip().lower())
+    if not found:
+        return None
+    amount, unit = int(found.group(1)), found.group(2)
+    return {"h": timedelta(hours=amount), "d": timedelta(days=amount),
+            "w": timedelta(weeks=amount)}[unit]
+
+
 def parse_when(value: str, *, now: datetime | None = None) -> str:
     """``2026-11-01``, ``2026-11-01T09:30``, or relative ``36h``/``7d``/``2w`` → store time text."""
     value = value.strip()
-    found = _RELATIVE.match(value.lower())
-    if found:
-        amount, unit = int(found.group(1)), found.group(2)
-        delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount),
-                 "w": timedelta(weeks=amount)}[unit]
+    delta = parse_span(value)
+    if delta is not None:
         return utc_iso((now or datetime.now(UTC)) - delta) or ""
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -104,11 +104,6 @@ class Verdict:
     parts: list[Verdict] = field(default_factory=list)
 
 
-def matches(node: Node, doc: Document) -> bool:
-    """Whether ``node`` matches: :func:`explain`'s verdict without gathering its evidence."""
-    return compiled(node)(doc)
-
-
 Test = Callable[[Document], bool]
 
 
