@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from earful.config import ResponderConfig, Settings
 from earful.models import utc_iso
 from earful.store import Store
-from responders.calendar import BusinessCalendar
+from responders.calendar import calendar_for
 from responders.cases import OPEN, SYSTEM, Cases
 
 _PRIORITY_ORDER = "CASE WHEN escalated THEN 0 ELSE 1 END, priority, opened_at, id"
@@ -33,8 +33,7 @@ class Assigner:
         self.cases = Cases(store, settings, clock)
         self._people = {r.name: r for r in settings.responders}
         self._teams = {t.name: t for t in settings.teams}
-        self._calendars = {r.name: BusinessCalendar(r.timezone, r.days, (r.hours[0], r.hours[1]))
-                           for r in settings.responders}
+        self._calendars = {r.name: calendar_for(r) for r in settings.responders}
 
     def eligible(self, team: str, language: str | None, platform: str | None,
                  now: datetime) -> list[tuple[ResponderConfig, int]]:

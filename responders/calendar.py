@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
+from earful.config import ResponderConfig, TeamConfig
+
 __all__ = ["DAY_NAMES", "BusinessCalendar", "require_aware"]
 
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -270,3 +272,12 @@ class BusinessCalendar:
                 return begin + remaining
             remaining -= closes - begin
         raise AssertionError("unreachable: the window walk never ends")  # pragma: no cover
+
+
+def calendar_for(schedule: TeamConfig | ResponderConfig) -> BusinessCalendar:
+    """The business calendar of a configured team (with its public holidays) or responder."""
+    team = isinstance(schedule, TeamConfig)
+    return BusinessCalendar(schedule.timezone, schedule.days,
+                            (schedule.hours[0], schedule.hours[1]),
+                            country=schedule.holidays if team else None,
+                            subdivision=schedule.subdivision if team else None)

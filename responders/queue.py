@@ -9,7 +9,7 @@ from typing import Any
 from earful.config import Settings
 from earful.models import utc_iso
 from earful.store import Store
-from responders.calendar import DAY_NAMES, BusinessCalendar
+from responders.calendar import DAY_NAMES, BusinessCalendar, calendar_for
 from responders.cases import OPEN
 from responders.sla import SlaClock
 
@@ -79,16 +79,12 @@ class SlaClocks:
         key = f"team:{team}" if team else f"responder:{assignee}"
         if key not in self._calendars:
             if team:
-                config = next(t for t in self.settings.teams if t.name == team)
-                self._calendars[key] = BusinessCalendar(
-                    config.timezone, config.days, (config.hours[0], config.hours[1]),
-                    country=config.holidays, subdivision=config.subdivision)
+                self._calendars[key] = calendar_for(
+                    next(t for t in self.settings.teams if t.name == team))
             else:
                 person = next((r for r in self.settings.responders if r.name == assignee), None)
-                self._calendars[key] = BusinessCalendar(
-                    person.timezone, person.days, (person.hours[0], person.hours[1])
-                ) if person else BusinessCalendar("UTC", days=DAY_NAMES,
-                                                  hours=("00:00", "24:00"))
+                self._calendars[key] = calendar_for(person) if person else BusinessCalendar(
+                    "UTC", days=DAY_NAMES, hours=("00:00", "24:00"))
         return self._calendars[key]
 
     def state(self, store: Store, case: dict[str, Any], now: datetime) -> dict[str, Any] | None:
