@@ -40,6 +40,12 @@ def _term_pattern(term: str, *, left: bool = True) -> str:
     return before + body + after
 
 
+def handle_key(handle: str) -> str:
+    """An account handle as configured (``@KestrelHelp``, ``u/KestrelGoods``) or as a platform
+    gives it (``KestrelHelp``), in one comparable form."""
+    return handle.lstrip("@").removeprefix("u/").lower()
+
+
 def _norm(text: str) -> str:
     return _SPACES.sub(" ", text).lower()
 
@@ -87,7 +93,7 @@ class Matcher:
                 self._subreddits[subreddit.lower()] = _Term(
                     brand.name, brand.role, f"subreddit:r/{subreddit}")
             for handle in brand.handles:
-                self._own_handles[handle.lstrip("@").removeprefix("u/").lower()] = brand.name
+                self._own_handles[handle_key(handle)] = brand.name
             if brand.exclude:
                 self._exclusions[brand.name] = re.compile(
                     "|".join(_term_pattern(t)
@@ -183,4 +189,4 @@ class Matcher:
 
     def own_handle(self, handle: str | None) -> str | None:
         """The brand whose own account ``handle`` is, if any."""
-        return self._own_handles.get(handle.lstrip("@").lower()) if handle else None
+        return self._own_handles.get(handle_key(handle)) if handle else None

@@ -15,6 +15,7 @@ from earful.config import RoutingRule, RuleCondition, Settings
 from earful.errors import EarfulError
 from earful.query import Document, Query
 from earful.store import Scored, Store
+from listener.matching import handle_key
 
 
 @dataclass(slots=True)
@@ -103,7 +104,7 @@ class Router:
     def __init__(self, settings: Settings) -> None:
         self.config = settings.routing
         # Posts by our brands' accounts or our responders' own handles are replies, not cases.
-        self._own = {_handle(handle) for people in (settings.responders, settings.brands)
+        self._own = {handle_key(handle) for people in (settings.responders, settings.brands)
                      for entry in people for handle in entry.handles}
         self._queries = {rule.name: Query(rule.when.query)
                          for rule in self.config.rules if rule.when.query}
@@ -130,7 +131,7 @@ class Router:
     def is_own(self, candidate: Candidate) -> bool:
         """Written by one of our accounts (a brand's or a responder's handle)."""
         return candidate.own or (candidate.author is not None
-                                 and _handle(candidate.author) in self._own)
+                                 and handle_key(candidate.author) in self._own)
 
     def _verdict(self, rule: RoutingRule, candidate: Candidate) -> RuleVerdict:
         checks = list(self._checks(rule.name, rule.when, candidate))
@@ -180,6 +181,3 @@ class Router:
                                 f"{'matches' if met else 'does not match'}"))
         return checks
 
-
-def _handle(text: str) -> str:
-    return text.lstrip("@").removeprefix("u/").lower()
