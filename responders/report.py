@@ -37,6 +37,8 @@ def sla_report(store: Store, settings: Settings, now: datetime, since: str | Non
         "SELECT id, team, assignee, priority, status, opened_at, first_response_at, resolved_at, "
         "first_contact_resolution FROM cases"
         + (f" WHERE {' AND '.join(clauses)}" if clauses else "") + " ORDER BY id", params)
+    breaches = dict(store.conn.execute(
+        "SELECT case_id, count(*) FROM sla_events WHERE kind = 'breached' GROUP BY case_id"))
     clocks = SlaClocks(settings)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for (case_id, team_name, assignee, priority, status, opened, first, resolved,
@@ -52,9 +54,7 @@ def sla_report(store: Store, settings: Settings, now: datetime, since: str | Non
                    for end in (first, resolved))
         fr_target = policy.first_response if policy else None
         res_target = policy.resolution if policy else None
-        breached = store.conn.execute(
-            "SELECT count(*) FROM sla_events WHERE case_id = ? AND kind = 'breached'",
-            [case_id]).fetchone()[0]
+        breached = breaches.get(case_id, 0)
         entry = {"first_response": fr, "resolution": res, "resolved": status == "resolved",
                  "fcr": bool(fcr), "breaches": breached,
                  "fr_ok": fr is not None and fr_target is not None and fr <= fr_target,
