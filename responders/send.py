@@ -32,6 +32,7 @@ from prawcore.sessions import RetryStrategy
 
 from earful.config import Settings, secret
 from earful.errors import EarfulError, MissingCredentials, RateLimited
+from listener.sources.x import TimeoutSession
 
 log = logging.getLogger(__name__)
 # tweepy logs each request at debug level; requests-oauthlib and oauthlib log the signed
@@ -43,7 +44,6 @@ PLATFORMS = ("x", "reddit")
 # credentials.KEY of each [replies.PLATFORM] entry, in the order messages name them.
 X_CREDENTIALS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
 REDDIT_CREDENTIALS = ("client_id", "client_secret", "user_agent", "username", "password")
-REQUEST_TIMEOUT = 30.0  # seconds
 X_RATE_WINDOW = timedelta(minutes=15)  # when a 429 does not say when X's limit resets
 REDDIT_RATE_WINDOW = timedelta(seconds=60)  # when a 429 does not say when Reddit's resets
 X_STATUS_URL = "https://x.com/i/web/status/{id}"
@@ -142,7 +142,7 @@ def _reply_on_x(account: _Account, native_id: str, text: str) -> SentReply:
                            access_token=values["access_token"],
                            access_token_secret=values["access_token_secret"],
                            return_type=dict, wait_on_rate_limit=False)
-    client.session = _TimeoutSession()
+    client.session = TimeoutSession()
     try:
         response = client.create_tweet(text=text, in_reply_to_tweet_id=native_id)
     except tweepy.TooManyRequests as error:
@@ -176,13 +176,6 @@ def _reply_on_x(account: _Account, native_id: str, text: str) -> SentReply:
         log.warning("X posted the reply to %s but returned no tweet id", native_id)
         return SentReply("x", None, _x_url(native_id))
     return SentReply("x", tweet_id, _x_url(tweet_id))
-
-
-class _TimeoutSession(requests.Session):
-    # tweepy sets no timeout: a stalled connection would hold `case reply --send` forever.
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
-        return super().request(*args, **kwargs)
 
 
 def _x_url(tweet_id: str) -> str:

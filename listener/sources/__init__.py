@@ -7,6 +7,7 @@ stored batch ended — no gaps, no duplicates.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,8 +16,11 @@ from typing import Any, Protocol
 from earful.config import Settings, SourceConfig
 from earful.errors import SourceError
 from earful.models import Post
+from earful.query import Document, Query
 from earful.store import Store
 from listener.formats import Problem
+
+log = logging.getLogger(__name__)
 
 # Called with (records read so far, total if known) while a source reads.
 Progress = Callable[[int, int | None], None]
@@ -29,6 +33,18 @@ class Batch:
     posts: list[Post]
     problems: list[Problem] = field(default_factory=list)
     checkpoint: tuple[str, Any] | None = None
+
+
+def keep_matching(batch: Batch, query: Query, document: Callable[[Post], Document],
+                  where: str) -> Batch:
+    """The batch without the search results ``query`` does not match locally (platform search
+    is wider than Earful's queries). Dropped after the walk saw them, so the cursor still
+    moves past them."""
+    kept = [post for post in batch.posts if query.matches(document(post))]
+    if len(kept) < len(batch.posts):
+        log.debug("%s: dropped %d search results the query does not match", where,
+                  len(batch.posts) - len(kept))
+    return Batch(kept, batch.problems, batch.checkpoint)
 
 
 class Source(Protocol):

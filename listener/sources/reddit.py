@@ -42,7 +42,7 @@ from earful.store import Store
 from listener.formats import ParseError, Problem
 from listener.formats.reddit import post_from_thing
 from listener.scoring.language import LanguageDetector
-from listener.sources import BackfillProgress, Batch, Progress
+from listener.sources import BackfillProgress, Batch, Progress, keep_matching
 from listener.sources.walk import Fetch, Page, walk
 
 log = logging.getLogger(__name__)
@@ -133,18 +133,10 @@ class RedditSource:
         return walk(key, state, self._fetcher(stream, floor, max_pages), _position)
 
     def _keep(self, stream: str, batch: Batch) -> Batch:
-        """The batch without the search results its query does not match.
-
-        Dropped only after the walk saw them, so its cursor still moves past them.
-        """
         search = self.searches.get(stream)
-        if search is None:
+        if search is None:  # watched subreddits: every item counts
             return batch
-        kept = [post for post in batch.posts if search[0].matches(self._document(post))]
-        if len(kept) < len(batch.posts):
-            log.debug("source %r %s: dropped %d search results the query does not match",
-                      self.name, stream, len(batch.posts) - len(kept))
-        return Batch(kept, batch.problems, batch.checkpoint)
+        return keep_matching(batch, search[0], self._document, f"source {self.name!r} {stream}")
 
     def _fetcher(self, stream: str, floor: datetime | None, max_pages: int | None) -> Fetch:
         lowest = floor.timestamp() if floor is not None else None

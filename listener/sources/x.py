@@ -36,7 +36,7 @@ from earful.query import Document, Query
 from earful.store import Store
 from listener.formats import ParseError, Problem
 from listener.formats.x import posts_from_response
-from listener.sources import BackfillProgress, Batch, Progress
+from listener.sources import BackfillProgress, Batch, Progress, keep_matching
 from listener.sources.walk import Fetch, Page, walk
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class XSource:
         self._sleep = sleep
         self._client = tweepy.Client(bearer_token=token, return_type=dict,
                                      wait_on_rate_limit=False)
-        self._client.session = _TimeoutSession()
+        self._client.session = TimeoutSession()
         self._queries: dict[str, tuple[Query, str]] = {}
         for index, text in enumerate(config.queries):
             query = Query(text)
@@ -215,12 +215,8 @@ class XSource:
         return Page(posts, _oldest_id(response) if meta.get("next_token") else None, problems)
 
     def _matching(self, stream: str, batch: Batch) -> Batch:
-        query = self._stream(stream)[0]
-        kept = [post for post in batch.posts if query.matches(Document.of(post))]
-        if len(kept) < len(batch.posts):
-            log.debug("source %r %s: dropped %d results the query does not match", self.name,
-                      stream, len(batch.posts) - len(kept))
-        return Batch(kept, batch.problems, batch.checkpoint)
+        return keep_matching(batch, self._stream(stream)[0], Document.of,
+                             f"source {self.name!r} {stream}")
 
     def _stream(self, stream: str) -> tuple[Query, str]:
         try:
@@ -234,8 +230,8 @@ class XSource:
         return self._now() - RECENT_REACH + REACH_MARGIN
 
 
-class _TimeoutSession(requests.Session):
-    # tweepy sets no timeout: a stalled connection would hold the stream's job forever.
+class TimeoutSession(requests.Session):
+    # tweepy sets no timeout: a stalled connection would hold a job (or a reply) forever.
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
         return super().request(*args, **kwargs)
