@@ -54,6 +54,23 @@ def settings():
 SUNDAY = datetime(2026, 11, 8, 12, 0, tzinfo=UTC)  # nobody in ROSTER works: no assignment
 
 
+@pytest.fixture
+def cli(tmp_path):
+    """`earful` on the repository's config and a fresh database; returns the output."""
+    from click.testing import CliRunner
+
+    from earful.cli import main
+    from tests.conftest import ROOT
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, ["--config", str(ROOT / "config.toml"), "--db",
+                                           str(tmp_path / "e.db"), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return run
+
+
 def stored(settings, store, *posts, now: datetime = SUNDAY):
     """Run posts through the real pipeline with the intake attached, at ``now``."""
     with Pipeline(settings, store, workers=1) as pipeline:
@@ -216,25 +233,19 @@ def test_routing_config_errors_name_the_key(settings) -> None:
         parse_config(bad)
 
 
-def test_the_sample_opens_cases_only_for_selected_posts_and_routes_spanish_churn(tmp_path) -> None:
+def test_the_sample_opens_cases_only_for_selected_posts_and_routes_spanish_churn(
+        tmp_path, cli) -> None:
     import json
 
     from click.testing import CliRunner
+    from freezegun import freeze_time
 
     from earful.cli import main
     from tests.conftest import ROOT
 
-    def run(*args: str) -> str:
-        result = CliRunner().invoke(main, ["--config", str(ROOT / "config.toml"), "--db",
-                                           str(tmp_path / "e.db"), *args])
-        assert result.exit_code == 0, result.output
-        return result.output
-
-    from freezegun import freeze_time
-
     with freeze_time("2026-11-22 12:00:00"):  # a Sunday: nobody on shift, nothing auto-assigned
-        run("listen", "--once")
-    cases = [json.loads(line) for line in run("queue", "--all", "--limit", "1000",
+        cli("listen", "--once")
+    cases = [json.loads(line) for line in cli("queue", "--all", "--limit", "1000",
                                               "--json").splitlines()]
     assert cases
     with Store(tmp_path / "e.db") as store:
@@ -251,16 +262,16 @@ def test_the_sample_opens_cases_only_for_selected_posts_and_routes_spanish_churn
         assert len(routed) < store.count("mentions") / 3  # praise and questions open nothing
     spanish = [c for c in cases if c["language"] == "es" and c["rule"] == "churn-es"]
     assert spanish and {c["team"] for c in spanish} == {"care-es"}
-    opener = json.loads(run("case", "show", str(spanish[0]["id"]), "--json"))["mention_id"]
-    explained = run("route", "explain", opener)
+    opener = json.loads(cli("case", "show", str(spanish[0]["id"]), "--json"))["mention_id"]
+    explained = cli("route", "explain", opener)
     assert "← decides" in explained and "care-es" in explained
     # Lucía speaks Spanish and is in care-es: she claims it, a second claim fails.
-    run("case", "claim", str(spanish[0]["id"]), "--as", "Lucía")
+    cli("case", "claim", str(spanish[0]["id"]), "--as", "Lucía")
     again = CliRunner().invoke(main, ["--config", str(ROOT / "config.toml"), "--db",
                                       str(tmp_path / "e.db"), "case", "claim",
                                       str(spanish[0]["id"]), "--as", "Maya"])
     assert again.exit_code == 1 and "already assigned" in again.output
-    shown = json.loads(run("case", "show", str(spanish[0]["id"]), "--json"))
+    shown = json.loads(cli("case", "show", str(spanish[0]["id"]), "--json"))
     assert shown["assignee"] == "Lucía"
     actions = [(e["actor"], e["action"]) for e in shown["events"]]
     assert actions[0] == ("earful", "opened") and actions[-1] == ("Lucía", "claimed")
@@ -423,72 +434,55 @@ def test_reply_templates_fill_in_the_case_in_its_language(settings) -> None:
 
 
 def test_case_reply_is_a_dry_run_unless_sent_and_sending_records_the_response(
-        tmp_path, monkeypatch) -> None:
+        cli, monkeypatch) -> None:
     import json
 
     import responses
-    from click.testing import CliRunner
     from freezegun import freeze_time
 
-    from earful.cli import main
-    from tests.conftest import ROOT
     from tests.test_send import ENV, answer
 
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
 
-    def run(*args: str) -> str:
-        result = CliRunner().invoke(main, ["--config", str(ROOT / "config.toml"), "--db",
-                                           str(tmp_path / "e.db"), *args])
-        assert result.exit_code == 0, result.output
-        return result.output
-
     with freeze_time("2026-11-22 12:00:00"):
-        run("listen", "--once")
-    rows = [json.loads(line) for line in run("queue", "--json", "--limit", "1000").splitlines()]
+        cli("listen", "--once")
+    rows = [json.loads(line) for line in cli("queue", "--json", "--limit", "1000").splitlines()]
     case = next(row for row in rows if row["platform"] == "x" and row["posts"] == 1)
-    tweet = json.loads(run("case", "show", str(case["id"]), "--json"))["posts"][0]
-    dry = json.loads(run("case", "reply", str(case["id"]), "--template", "cancellation-save",
+    tweet = json.loads(cli("case", "show", str(case["id"]), "--json"))["posts"][0]
+    dry = json.loads(cli("case", "reply", str(case["id"]), "--template", "cancellation-save",
                          "--as", "Maya", "--json"))
     assert dry["sent"] is False and dry["in_reply_to"] == tweet["id"]
-    assert json.loads(run("case", "show", str(case["id"]), "--json"))["responses"] == 0
+    assert json.loads(cli("case", "show", str(case["id"]), "--json"))["responses"] == 0
     with responses.RequestsMock() as api:
         api.add(answer("x_reply_created.json"))
-        sent = json.loads(run("case", "reply", str(case["id"]), "--template",
+        sent = json.loads(cli("case", "reply", str(case["id"]), "--template",
                               "cancellation-save", "--as", "Maya", "--send", "--json"))
         body = json.loads(api.calls[0].request.body)
     assert body == {"text": dry["text"], "reply": {"in_reply_to_tweet_id": tweet["native_id"]}}
     assert sent["sent"] is True and sent["reply_url"].startswith("https://x.com/i/web/status/")
-    shown = json.loads(run("case", "show", str(case["id"]), "--json"))
+    shown = json.loads(cli("case", "show", str(case["id"]), "--json"))
     assert shown["responses"] == 1 and shown["first_response_at"] is not None
     assert (shown["events"][-1]["actor"], shown["events"][-1]["action"]) == ("Maya", "responded")
 
 
-def test_on_the_sample_spanish_churn_goes_to_a_spanish_speaker_on_shift(tmp_path) -> None:
+def test_on_the_sample_spanish_churn_goes_to_a_spanish_speaker_on_shift(cli) -> None:
     import json
 
-    from click.testing import CliRunner
     from freezegun import freeze_time
 
-    from earful.cli import main
     from tests.conftest import ROOT
-
-    def run(*args: str) -> str:
-        result = CliRunner().invoke(main, ["--config", str(ROOT / "config.toml"), "--db",
-                                           str(tmp_path / "e.db"), *args])
-        assert result.exit_code == 0, result.output
-        return result.output
 
     # Monday 10:00 UTC: 11:00 in Madrid, where Lucía (es, en, pt) works 09:00–18:00.
     with freeze_time("2026-11-23 10:00:00"):
-        run("listen", "--once")
-    rows = [json.loads(line) for line in run("queue", "--team", "care-es", "--json",
+        cli("listen", "--once")
+    rows = [json.loads(line) for line in cli("queue", "--team", "care-es", "--json",
                                              "--limit", "1000").splitlines()]
     spanish = [row for row in rows if row["language"] == "es"]
     assert spanish and "Lucía" in {row["assignee"] for row in spanish}
     assert {row["assignee"] for row in rows} <= {"Lucía", None}  # nobody else speaks es/pt
     # What waits does so because she is at capacity (she also takes care-team cases).
-    mine = [json.loads(line) for line in run("queue", "--assignee", "Lucía", "--json",
+    mine = [json.loads(line) for line in cli("queue", "--assignee", "Lucía", "--json",
                                              "--limit", "1000").splitlines()]
     capacity = next(r.capacity for r in load_config(ROOT / "config.toml").responders
                     if r.name == "Lucía")
