@@ -621,10 +621,11 @@ def route_explain(app: App, mention_id: str, as_json: bool) -> None:
     Example: earful route explain x:1853000000000000017
     """
     from earful.reports.cases import render_route
+    from panels.membership import Memberships
     from responders.routing import Candidate, Router
 
     try:
-        candidate = Candidate.load(app.store, mention_id)
+        candidate = Candidate.load(app.store, mention_id, Memberships(app.store, app.settings))
     except EarfulError as error:
         raise click.ClickException(str(error)) from None
     router = Router(app.settings)
@@ -889,3 +890,50 @@ def case_escalate(app: App, case_id: int, team: str | None, actor: str) -> None:
 
 
 __all__ = ["main", "result_record"]
+
+
+# -- audiences -------------------------------------------------------------------------------------
+@main.group()
+def loyalty() -> None:
+    """Loyalty members' accounts (routing rules and alerts can single out members)."""
+
+
+@loyalty.command("import")
+@click.argument("file_", metavar="FILE.csv", type=click.Path(dir_okay=False))
+@pass_app
+def loyalty_import(app: App, file_: str) -> None:
+    """Link accounts to loyalty members from a CSV (columns loyalty_id, platform, handle),
+    e.g. a CRM export of members' public handles. Bad lines are reported and skipped.
+
+    Example: earful loyalty import members.csv
+    """
+    from panels.membership import Memberships
+
+    try:
+        report = Memberships(app.store, app.settings).import_loyalty(file_)
+    except EarfulError as error:
+        raise click.ClickException(str(error)) from None
+    for problem in report.problems:
+        err_console.print(f"[yellow]skipped[/] {problem}")
+    console.print(f"{report.linked} account(s) linked, {report.unchanged} already linked, "
+                  f"{len(report.problems)} line(s) skipped")
+
+
+@loyalty.command("list")
+@json_option
+@pass_app
+def loyalty_list(app: App, as_json: bool) -> None:
+    """Every linked account, by loyalty member."""
+    from panels.membership import Memberships
+
+    rows = [dict(zip(("loyalty_id", "account", "origin", "linked_at"), row, strict=True))
+            for row in Memberships(app.store, app.settings).members()]
+    if as_json:
+        click.echo(_json_line(rows))
+        return
+    table = Table(title=f"{len(rows)} linked account(s)", title_justify="left")
+    for column in ("Loyalty id", "Account", "Origin", "Linked at"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(value) for value in row.values()))
+    console.print(table)

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from earful.errors import ConfigError
+from earful.models import PLATFORMS, account_key, handle_key
 from earful.query import Query, QueryError
 
 CONFIG_ENV = "EARFUL_CONFIG"
@@ -232,6 +233,26 @@ class TopicConfig(_Model):
     query: Annotated[str, AfterValidator(_query)]
 
 
+def _account(value: str) -> str:
+    """``platform:handle`` (``x:@runner_jo``, ``reddit:u/tripleloop``, ``discord:4815…``)."""
+    platform, sep, handle = value.partition(":")
+    if not sep or platform.strip().lower() not in PLATFORMS or not handle_key(handle):
+        raise ValueError(f"expected an account as 'platform:handle' with platform one of "
+                         f"{', '.join(PLATFORMS)} (like 'x:@runner_jo'), found {value!r}")
+    return account_key(platform.strip().lower(), handle)
+
+
+Account = Annotated[str, AfterValidator(_account)]
+
+
+class PanelConfig(_Model):
+    """A named audience (loyalty members' handles, "UK runners") known by its accounts."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    members: list[Account] = []
+
+
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 
@@ -309,6 +330,8 @@ class RuleCondition(_Model):
     topic: list[str] = []
     query: Annotated[str, AfterValidator(_query)] | None = None
     opportunity: bool | None = None  # someone leaving a competitor
+    panel: list[str] = []  # the author is in one of these panels
+    member: bool | None = None  # the author is (true) or is not (false) a loyalty member
 
 
 class RoutingRule(_Model):
@@ -406,6 +429,7 @@ class Settings(_Model):
     store: StoreConfig = StoreConfig()
     brands: list[BrandConfig] = Field(min_length=1)
     topics: list[TopicConfig] = []
+    panels: list[PanelConfig] = []
     sources: dict[str, SourceConfig] = {}
     listen: ListenConfig = ListenConfig()
     responders: list[ResponderConfig] = []
@@ -424,6 +448,12 @@ class Settings(_Model):
     def _unique_templates(cls, templates: list[ReplyTemplate]) -> list[ReplyTemplate]:
         _once("template", [t.name for t in templates])
         return templates
+
+    @field_validator("panels")
+    @classmethod
+    def _unique_panels(cls, panels: list[PanelConfig]) -> list[PanelConfig]:
+        _once("panel", [panel.name for panel in panels])
+        return panels
 
     @field_validator("topics")
     @classmethod

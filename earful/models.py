@@ -21,6 +21,30 @@ def utc_iso(moment: datetime | None) -> str | None:
     return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
+PLATFORMS = ("reddit", "x", "discord")
+
+
+def handle_key(handle: str) -> str:
+    """An account handle as configured (``@KestrelHelp``, ``u/KestrelGoods``) or as a platform
+    gives it (``KestrelHelp``), in one comparable form."""
+    return handle.strip().lstrip("@").removeprefix("u/").lower()
+
+
+def account_key(platform: str, handle: str) -> str:
+    """One account on one platform as ``platform:handle`` (``x:kestrelhelp``): how panels and
+    loyalty links name people. A Discord account is its user id."""
+    return f"{platform}:{handle_key(handle)}"
+
+
+def author_accounts(platform: str, handle: str | None, author_id: str | None) -> list[str]:
+    """The keys one author may be listed under: their handle, and their platform id (an X
+    handle can change, the user id does not)."""
+    keys = [account_key(platform, handle)] if handle else []
+    if author_id:
+        keys.append(author_id.lower())
+    return list(dict.fromkeys(keys))
+
+
 @dataclass(slots=True)
 class Author:
     """A post's author as the platform describes them at collection time."""

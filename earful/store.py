@@ -8,6 +8,8 @@ Tables (readable by Datasette or ``sqlite3``):
 - ``mention_topics``: which configured topics (queries) a mention matches.
 - ``scores``: the scoring of each mention (sentiment, language, complaint, churn, risk).
 - ``authors``: the latest known profile of each author.
+- ``panels``, ``panel_members``: audiences followed by their accounts (config panels live in
+  the config, not here); ``loyalty_accounts``: which accounts belong to loyalty members.
 - ``checkpoints``: where each source or import stopped, written in the same transaction
   as the posts it covers, so a killed run resumes without gaps or duplicates.
 
@@ -187,6 +189,30 @@ def m005_sla_events(db: sqlite_utils.Database) -> None:
             at TEXT NOT NULL, deadline TEXT, team TEXT, assignee TEXT, priority TEXT,
             UNIQUE (case_id, clock, kind)
         )""")
+
+
+@migrations()
+def m006_audiences(db: sqlite_utils.Database) -> None:
+    # Accounts are ``platform:handle`` keys (see ``earful.models.account_key``) or author ids.
+    for statement in (
+        """CREATE TABLE panels (
+            name TEXT PRIMARY KEY, description TEXT, created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE panel_members (
+            panel TEXT NOT NULL REFERENCES panels(name) ON DELETE CASCADE,
+            account TEXT NOT NULL, added_at TEXT NOT NULL,
+            origin TEXT NOT NULL,  -- cli | import | rule
+            PRIMARY KEY (panel, account)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX idx_panel_members_account ON panel_members(account)",
+        # Loyalty members' accounts: linked from the community bot or imported from the CRM.
+        """CREATE TABLE loyalty_accounts (
+            account TEXT PRIMARY KEY, loyalty_id TEXT NOT NULL, linked_at TEXT NOT NULL,
+            origin TEXT NOT NULL  -- import | discord
+        ) WITHOUT ROWID""",
+        "CREATE INDEX idx_loyalty_accounts_member ON loyalty_accounts(loyalty_id)",
+    ):
+        db.execute(statement)
 
 
 def now_iso() -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from earful.config import BrandConfig, TopicConfig
-from earful.models import BrandMatch, Post
+from earful.models import BrandMatch, Post, handle_key
 from earful.query import Document, Query
 
 _SPACES = re.compile(r"\s+")
@@ -38,12 +38,6 @@ def _term_pattern(term: str, *, left: bool = True) -> str:
     before = rf"(?<![{_LATIN}@#])" if needs_left else ""
     after = rf"(?![{_LATIN}])" if re.match(rf"[{_LATIN}]", term[-1]) else ""
     return before + body + after
-
-
-def handle_key(handle: str) -> str:
-    """An account handle as configured (``@KestrelHelp``, ``u/KestrelGoods``) or as a platform
-    gives it (``KestrelHelp``), in one comparable form."""
-    return handle.lstrip("@").removeprefix("u/").lower()
 
 
 def _norm(text: str) -> str:

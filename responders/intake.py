@@ -3,6 +3,7 @@ mentions and open or join cases (``Pipeline.after_store``)."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -11,10 +12,13 @@ from typing import Any
 from earful.config import Settings
 from earful.store import Store
 from listener.pipeline import BatchResult, Pipeline
+from panels.membership import Memberships
 from responders.assign import Assigner
 from responders.cases import Cases
 from responders.queue import record_sla_events
-from responders.routing import Candidate, Router
+from responders.routing import Candidate, Router, annotate
+
+log = logging.getLogger(__name__)
 
 
 class Intake:
@@ -33,17 +37,25 @@ class Intake:
         self.settings = settings
         self.clock = clock
         self.router = Router(settings)
+        self.memberships = Memberships(store, settings)
+        unknown = sorted({panel for rule in settings.routing.rules for panel in rule.when.panel}
+                         - self.memberships.known_panels())
+        if unknown:
+            # Panels can be created later from the CLI, so this is a warning, not an error.
+            log.warning("routing rules name panels that do not exist (yet): %s",
+                        ", ".join(unknown))
         self.cases = Cases(store, settings, clock)
         self.assigner = Assigner(store, settings, clock)
         self.counts: Counter[str] = Counter()
 
     def __call__(self, result: BatchResult) -> None:
-        for item in result.stored:
-            candidate = Candidate.of(item)
-            if self.router.is_own(candidate):
-                continue  # our replies (first-response tracking from them: next)
+        candidates = [Candidate.of(item) for item in result.stored]
+        candidates = [c for c in candidates if not self.router.is_own(c)]  # our replies
+        annotate(candidates, self.memberships)
+        at = {item.post.id: item.post.created_at for item in result.stored}
+        for candidate in candidates:
             change = self.cases.take(candidate, self.router.decide(candidate),
-                                     at=item.post.created_at)
+                                     at=at[candidate.mention_id])
             if change is not None:
                 self.counts[change.action] += 1
         self.counts["assigned"] += self.assigner.sweep()

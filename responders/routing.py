@@ -13,9 +13,10 @@ from typing import Any
 
 from earful.config import RoutingRule, RuleCondition, Settings
 from earful.errors import EarfulError
+from earful.models import handle_key
 from earful.query import Document, Query
 from earful.store import Scored, Store
-from listener.matching import handle_key
+from panels.membership import Memberships
 
 
 @dataclass(slots=True)
@@ -37,6 +38,8 @@ class Candidate:
     thread_id: str | None = None
     community: str | None = None
     own: bool = False  # written by one of our accounts
+    panels: list[str] = field(default_factory=list)  # see `annotate`
+    loyalty_id: str | None = None
 
     @classmethod
     def of(cls, item: Scored, own: bool = False) -> Candidate:
@@ -50,18 +53,30 @@ class Candidate:
                    author.id if author else None, post.thread_id or post.id, post.community, own)
 
     @classmethod
-    def load(cls, store: Store, mention_id: str) -> Candidate:
-        """A stored mention, as the pipeline saw it when it was scored."""
+    def load(cls, store: Store, mention_id: str,
+             memberships: Memberships | None = None) -> Candidate:
+        """A stored mention, as the pipeline saw it when it was scored; with ``memberships``,
+        its author's panels and loyalty id as they are now."""
         row = store.mention(mention_id)
         if row is None:
             raise EarfulError(f"no stored mention {mention_id!r} (see `earful mentions`)")
         if row.get("risk") is None:
             raise EarfulError(f"mention {mention_id!r} has no score yet")
-        return cls(row["id"], row["text"], row["platform"], row["language"], row["risk"],
+        candidate = cls(row["id"], row["text"], row["platform"], row["language"], row["risk"],
                    row["churn_intent"], row["complaint"], bool(row["opportunity"]),
                    [(b["brand"], b["role"]) for b in row["brands"]], row["topics"],
                    row["author_handle"], row["author_id"], row["thread_id"] or row["id"],
                    row["community"])
+        if memberships is not None:
+            annotate([candidate], memberships)
+        return candidate
+
+
+def annotate(candidates: Sequence[Candidate], memberships: Memberships) -> None:
+    """Fill in each candidate's panels and loyalty id (one lookup for all of them)."""
+    found = memberships.of_many([(c.platform, c.author, c.author_id) for c in candidates])
+    for candidate, membership in zip(candidates, found, strict=True):
+        candidate.panels, candidate.loyalty_id = membership.panels, membership.loyalty_id
 
 
 @dataclass(slots=True)
@@ -173,6 +188,15 @@ class Router:
             checks.append(Check("opportunity", c.opportunity == when.opportunity,
                                 "leaving a competitor" if c.opportunity
                                 else "not leaving a competitor"))
+        if when.panel:
+            found = [panel for panel in c.panels if panel in when.panel]
+            checks.append(Check("panel", bool(found), f"author in panel {', '.join(found)}"
+                                if found else f"author in none of the panels "
+                                f"{', '.join(when.panel)}"))
+        if when.member is not None:
+            checks.append(Check("member", (c.loyalty_id is not None) == when.member,
+                                f"author is loyalty member {c.loyalty_id}" if c.loyalty_id
+                                else "author is not a loyalty member"))
         if when.query is not None:
             doc = Document(c.text, platform=c.platform, author=c.author, community=c.community,
                            language=c.language)

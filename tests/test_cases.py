@@ -11,6 +11,7 @@ import pytest
 from earful.config import load_config, parse_config
 from earful.store import Store
 from listener.pipeline import Pipeline
+from panels.membership import Memberships
 from responders.cases import CaseError, Cases
 from responders.intake import Intake
 from responders.routing import Candidate, Router
@@ -249,14 +250,16 @@ def test_the_sample_opens_cases_only_for_selected_posts_and_routes_spanish_churn
                                               "--json").splitlines()]
     assert cases
     with Store(tmp_path / "e.db") as store:
-        router = Router(load_config(ROOT / "config.toml"))
+        settings = load_config(ROOT / "config.toml")
+        router, memberships = Router(settings), Memberships(store, settings)
         opened = {row[0] for row in store.conn.execute("SELECT mention_id FROM cases")}
         # Every case was opened by a post routing selects, and every such post opened or
         # joined a case.
         for mention_id in opened:
-            assert router.decide(Candidate.load(store, mention_id)) is not None, mention_id
+            assert router.decide(Candidate.load(store, mention_id, memberships)) is not None, (
+                mention_id)
         routed = [mention_id for (mention_id,) in store.conn.execute("SELECT id FROM mentions")
-                  if router.decide(Candidate.load(store, mention_id)) is not None]
+                  if router.decide(Candidate.load(store, mention_id, memberships)) is not None]
         in_cases = {m for (m,) in store.conn.execute("SELECT mention_id FROM case_mentions")}
         assert set(routed) <= in_cases
         assert len(routed) < store.count("mentions") / 3  # praise and questions open nothing

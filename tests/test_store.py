@@ -25,9 +25,10 @@ def test_schema_is_migrated_and_readable_by_sqlite3(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"mentions", "mention_brands", "mention_topics", "job_runs", "scores", "authors",
-            "checkpoints", "mentions_fts", "_sqlite_migrations"} <= tables
+            "checkpoints", "mentions_fts", "panels", "panel_members", "loyalty_accounts",
+            "_sqlite_migrations"} <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 5
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 6
 
 
 def test_same_post_twice_is_stored_once_and_counts_refresh(store: Store) -> None:

@@ -28,7 +28,9 @@ def render_route(candidate: Any, verdicts: Sequence[Any], decision: Any,
                          f"{candidate.language} · risk {candidate.risk} · churn "
                          f"{candidate.churn:.2f} · brands "
                          f"{', '.join(b for b, _ in candidate.brands) or '–'} · topics "
-                         f"{', '.join(candidate.topics) or '–'}\n",
+                         f"{', '.join(candidate.topics) or '–'} · panels "
+                         f"{', '.join(candidate.panels) or '–'} · loyalty "
+                         f"{candidate.loyalty_id or '–'}\n",
                          Text(" ".join(candidate.text.split())[:200], style="italic"))
     table = Table(title="Rules, in order (the first that matches decides)", title_justify="left")
     for column in ("#", "Rule", "Matches", "Why"):

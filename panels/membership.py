@@ -1,0 +1,156 @@
+"""Who an author is to us: which panels they are in, and whether they are a loyalty member.
+
+Panels come from two places: ``[[panels]]`` in the config (read, never copied into the store,
+so editing the config is the whole change) and the store's ``panel_members`` (managed from the
+CLI, imports and rule panels). Loyalty members' accounts are in ``loyalty_accounts``: linked
+by the community bot (Discord) or imported from the brand's CRM (their public handles).
+
+An account is a ``platform:handle`` key (:func:`earful.models.account_key`) or an author id;
+an author is looked up under both (:func:`earful.models.author_accounts`).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from earful.config import Settings
+from earful.errors import EarfulError
+from earful.models import PLATFORMS, account_key, author_accounts
+from earful.store import Store, now_iso
+
+# SQLite's limit on bound parameters is 32766 on current builds; stay well under it.
+_CHUNK = 900
+
+
+@dataclass(slots=True)
+class Membership:
+    """One author's panels (sorted) and loyalty id (None: not a member)."""
+
+    panels: list[str] = field(default_factory=list)
+    loyalty_id: str | None = None
+
+
+@dataclass(slots=True)
+class LinkReport:
+    """What an import of loyalty accounts did; ``problems`` name the file's line."""
+
+    linked: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class Memberships:
+    """Look up panels and loyalty membership of authors.
+
+    Example::
+
+        memberships = Memberships(store, settings)
+        memberships.link("LY-1042", "x", "@runner_jo")
+        memberships.of("x", "runner_jo", "x:1234")  # Membership(panels=[...], loyalty_id='LY-1042')
+    """
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self._config: dict[str, set[str]] = defaultdict(set)  # account -> config panels
+        self.config_panels = {panel.name for panel in settings.panels}
+        for panel in settings.panels:
+            for account in panel.members:
+                self._config[account].add(panel.name)
+
+    def of(self, platform: str, handle: str | None, author_id: str | None) -> Membership:
+        """One author's membership."""
+        return self.of_many([(platform, handle, author_id)])[0]
+
+    def of_many(self, authors: Sequence[tuple[str, str | None, str | None]]
+                ) -> list[Membership]:
+        """Each ``(platform, handle, author id)``'s membership, in one query per table."""
+        keys = [author_accounts(*author) for author in authors]
+        wanted = sorted({key for group in keys for key in group})
+        panels: dict[str, set[str]] = defaultdict(set)
+        loyalty: dict[str, str] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            for account, panel in self.store.conn.execute(
+                    f"SELECT account, panel FROM panel_members WHERE account IN ({marks})", chunk):
+                panels[account].add(panel)
+            loyalty.update(self.store.conn.execute(
+                f"SELECT account, loyalty_id FROM loyalty_accounts WHERE account IN ({marks})",
+                chunk))
+        found = []
+        for group in keys:
+            names: set[str] = set()
+            for key in group:
+                names |= panels.get(key, set()) | self._config.get(key, set())
+            member = next((loyalty[key] for key in group if key in loyalty), None)
+            found.append(Membership(sorted(names), member))
+        return found
+
+    def known_panels(self) -> set[str]:
+        """Panels defined in the config or in the store."""
+        stored = {name for (name,) in self.store.conn.execute("SELECT name FROM panels")}
+        return self.config_panels | stored
+
+    def link(self, loyalty_id: str, platform: str, handle: str, *,
+             origin: str = "import") -> bool:
+        """Record that an account belongs to a loyalty member; False if it already did.
+
+        An account belongs to one member: linking it again moves it (the CRM is the truth).
+        """
+        if platform not in PLATFORMS:
+            raise EarfulError(f"platform: expected one of {', '.join(PLATFORMS)}, "
+                              f"found {platform!r}")
+        loyalty_id = loyalty_id.strip()
+        if not loyalty_id or not handle.strip():
+            raise EarfulError("a loyalty link needs a loyalty id and a handle")
+        account = account_key(platform, handle)
+        with self.store.transaction() as conn:
+            row = conn.execute("SELECT loyalty_id FROM loyalty_accounts WHERE account = ?",
+                               (account,)).fetchone()
+            if row is not None and row[0] == loyalty_id:
+                return False
+            conn.execute(
+                "INSERT INTO loyalty_accounts (account, loyalty_id, linked_at, origin) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(account) DO UPDATE SET "
+                "loyalty_id = excluded.loyalty_id, linked_at = excluded.linked_at, "
+                "origin = excluded.origin", (account, loyalty_id, now_iso(), origin))
+        return True
+
+    def import_loyalty(self, path: str | Path) -> LinkReport:
+        """Link the accounts of a CSV with columns ``loyalty_id, platform, handle`` (a CRM
+        export); a bad line is reported with its number and skipped."""
+        report = LinkReport()
+        try:
+            handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115
+        except OSError as error:
+            raise EarfulError(f"{path}: cannot read: {error.strerror}") from None
+        with handle:
+            reader = csv.DictReader(handle)
+            missing = {"loyalty_id", "platform", "handle"} - set(reader.fieldnames or [])
+            if missing:
+                raise EarfulError(f"{path}: expected the columns loyalty_id, platform, handle; "
+                                  f"missing {', '.join(sorted(missing))}")
+            for row in reader:
+                where = f"{path}:{reader.line_num}"
+                try:
+                    changed = self.link(row["loyalty_id"] or "",
+                                        (row["platform"] or "").strip().lower(),
+                                        row["handle"] or "")
+                except EarfulError as error:
+                    report.problems.append(f"{where}: {error}")
+                    continue
+                if changed:
+                    report.linked += 1
+                else:
+                    report.unchanged += 1
+        return report
+
+    def members(self) -> Iterable[tuple[str, str, str, str]]:
+        """Every linked account: (loyalty id, account, origin, linked at)."""
+        yield from self.store.conn.execute(
+            "SELECT loyalty_id, account, origin, linked_at FROM loyalty_accounts "
+            "ORDER BY loyalty_id, account")
