@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -417,6 +418,146 @@ class ListenConfig(_Model):
     max_backoff: Seconds = 3600.0
 
 
+def _span(values: list[str]) -> list[str]:
+    if len(values) != 2 or not all(_CLOCK.match(v) for v in values) or values[0] == values[1]:
+        raise ValueError(f"expected [\"HH:MM\", \"HH:MM\"] (may wrap midnight, e.g. "
+                         f"[\"22:00\", \"07:00\"]); found {values}")
+    return values
+
+
+Span = Annotated[list[str], AfterValidator(_span)]
+Severity = Literal["critical", "high", "low"]
+AlertKind = Literal["case_new", "sla_warning", "sla_breach", "churn_threat", "volume_spike",
+                    "negative_spike", "collector_failing"]
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(s|m|h|d)\s*$")
+
+
+def _rate(value: str) -> str:
+    if not _RATE.match(value):
+        raise ValueError(f"expected a rate such as '10/m' or '30/h'; found {value!r}")
+    return value
+
+
+class ChannelConfig(_Model):
+    """Where alerts can go: an apprise URL (Discord, Slack, mailto, PagerDuty, ntfy, json…)
+    read from an environment variable or the secrets file, or the console."""
+
+    kind: Literal["apprise", "console"] = "apprise"
+    url_env: Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$")] | None = None
+    rate: Annotated[str, AfterValidator(_rate)] | None = None  # at most this many sends
+    quiet_hours: Span | None = None  # non-critical alerts wait until they end
+    timezone: Zone = "UTC"  # of quiet_hours
+
+    @model_validator(mode="after")
+    def _url(self) -> ChannelConfig:
+        if self.kind == "apprise" and self.url_env is None:
+            raise ValueError("url_env: expected the NAME of the environment variable holding "
+                             "the channel's apprise URL (secrets never go in config.toml)")
+        return self
+
+    @property
+    def per_second(self) -> tuple[int, float] | None:
+        """The rate limit as (sends, window in seconds)."""
+        if self.rate is None:
+            return None
+        found = _RATE.match(self.rate)
+        assert found is not None
+        return int(found.group(1)), float(_UNIT_SECONDS[found.group(2)])
+
+
+class Layer(_Model):
+    """One rotation of an on-call schedule: people take turns of ``turn`` from ``start``,
+    handing off at ``start``'s time of day; ``days``/``hours`` restrict when the layer covers
+    (outside them a lower layer does)."""
+
+    name: str = Field(min_length=1)
+    people: list[str] = Field(min_length=1)
+    start: datetime  # the first turn's hand-off, local time of the schedule
+    turn: Seconds = 604800.0
+    days: Days | None = None
+    hours: Hours | None = None
+
+
+class Override(_Model):
+    """Someone covers a schedule for a while (holidays, swaps)."""
+
+    person: str = Field(min_length=1)
+    start: datetime
+    end: datetime
+
+    @model_validator(mode="after")
+    def _order(self) -> Override:
+        if self.end <= self.start:
+            raise ValueError("end: expected a time after start")
+        return self
+
+
+class ScheduleConfig(_Model):
+    """Who is on call: the highest layer covering a moment wins; overrides beat layers."""
+
+    name: str = Field(min_length=1)
+    timezone: Zone = "UTC"
+    layers: list[Layer] = Field(min_length=1)
+    overrides: list[Override] = []
+
+
+class EscalationStep(_Model):
+    """Targets: ``oncall:SCHEDULE``, ``responder:NAME``, ``channel:NAME``, ``assignee`` (of
+    the alert's case)."""
+
+    after: Seconds | Literal[0] = 0  # since the alert was raised
+    notify: list[Annotated[str, Field(pattern=r"^(oncall|responder|channel):.+$|^assignee$")]] = (
+        Field(min_length=1))
+
+
+class EscalationPolicy(_Model):
+    name: str = Field(min_length=1)
+    kinds: list[AlertKind] = []  # alerts of these kinds use it; empty: any kind
+    steps: list[EscalationStep] = Field(min_length=1)
+
+    @field_validator("steps")
+    @classmethod
+    def _ascending(cls, steps: list[EscalationStep]) -> list[EscalationStep]:
+        afters = [step.after for step in steps]
+        if afters != sorted(afters):
+            raise ValueError(f"expected steps in order of `after`; found {afters}")
+        return steps
+
+
+class SpikeConfig(_Model):
+    """A brand's hourly volume (or negative share) against the same hour of recent days."""
+
+    baseline_days: int = Field(default=14, ge=3, le=90)
+    min_count: int = Field(default=10, ge=1)  # fewer posts in the hour never page
+    ratio: float = Field(default=3.0, gt=1)  # times the usual volume for that hour
+    z: float = Field(default=4.0, gt=0)  # robust z-score (median/MAD) above the usual
+    negative_share: float = Field(default=0.5, gt=0, le=1)  # of the hour's posts
+
+
+class AlertsConfig(_Model):
+    """What pages whom, how, and when not to."""
+
+    channels: dict[str, ChannelConfig] = {"console": ChannelConfig(kind="console")}
+    secrets_file: Path | None = None  # NAME=value lines for url_env names not in the env
+    schedules: list[ScheduleConfig] = []
+    policies: list[EscalationPolicy] = []
+    severity: dict[AlertKind, Severity] = {}  # overrides of each kind's default severity
+    case_priorities: list[Priority] = ["p1"]  # new cases at these priorities page
+    high_reach: int = Field(default=10000, ge=1)  # followers: their churn threats page
+    churn_min: float = Field(default=0.5, gt=0, le=1)
+    collector_failures: int = Field(default=3, ge=1)  # consecutive failed runs of a job
+    spikes: SpikeConfig = SpikeConfig()
+    digest_every: Seconds = 3600.0  # low-severity alerts go out together this often
+    retry_max: Seconds = 1800.0  # the longest wait between delivery attempts
+    group_window: Seconds = 21600.0  # the same event again within this joins the open alert
+
+    @field_validator("schedules")
+    @classmethod
+    def _unique_schedules(cls, schedules: list[ScheduleConfig]) -> list[ScheduleConfig]:
+        _once("schedule", [schedule.name for schedule in schedules])
+        return schedules
+
+
 def _once(kind: str, names: list[str]) -> None:
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
@@ -439,6 +580,7 @@ class Settings(_Model):
     templates: list[ReplyTemplate] = []
     replies: dict[Literal["x", "reddit"], ReplyAccount] = {}
     scoring: ScoringConfig = ScoringConfig()
+    alerts: AlertsConfig = AlertsConfig()
     pipeline: PipelineConfig = PipelineConfig()
     # Where the file was read from: relative paths (store, replay files) resolve against it.
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -506,12 +648,42 @@ class Settings(_Model):
                 if topic not in topics:
                     raise ValueError(f"{where}.when.topic: no topic named {topic!r}")
             priorities.add(rule.priority)
+        self._alerts_are_consistent(people)
         if self.sla:
             missing_sla = sorted(priorities - set(self.sla))
             if missing_sla:
                 raise ValueError(f"sla: no policy for priority {missing_sla[0]!r} "
                                  f"(policies: {sorted(self.sla)})")
         return self
+
+    def _alerts_are_consistent(self, people: set[str]) -> None:
+        alerts = self.alerts
+        schedules = {schedule.name for schedule in alerts.schedules}
+        for index, responder in enumerate(self.responders):
+            channel = (responder.contact or "").partition(":")[0]
+            if responder.contact and channel not in alerts.channels:
+                raise ValueError(f"responders[{index}].contact: expected 'CHANNEL' or "
+                                 f"'CHANNEL:ADDRESS' with a channel of alerts.channels "
+                                 f"({sorted(alerts.channels)}); found {responder.contact!r}")
+        for index, schedule in enumerate(alerts.schedules):
+            for number, layer in enumerate(schedule.layers):
+                unknown = [person for person in layer.people if person not in people]
+                if unknown:
+                    raise ValueError(f"alerts.schedules[{index}].layers[{number}].people: no "
+                                     f"responder named {unknown[0]!r}")
+            for number, override in enumerate(schedule.overrides):
+                if override.person not in people:
+                    raise ValueError(f"alerts.schedules[{index}].overrides[{number}].person: "
+                                     f"no responder named {override.person!r}")
+        known = {"oncall": schedules, "responder": people, "channel": set(alerts.channels)}
+        for index, policy in enumerate(alerts.policies):
+            for number, step in enumerate(policy.steps):
+                for target in step.notify:
+                    kind, _, name = target.partition(":")
+                    if kind in known and name not in known[kind]:
+                        raise ValueError(
+                            f"alerts.policies[{index}].steps[{number}].notify: no {kind} "
+                            f"named {name!r}; known: {sorted(known[kind])}")
 
     @property
     def db_path(self) -> Path:
