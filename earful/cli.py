@@ -239,6 +239,7 @@ def listen(app: App, once: bool, sources: tuple[str, ...], log_json: bool,
     if not once:
         _serve(app, sources, log_json)
         return
+    from alerts.runner import AlertRunner
     from listener.pipeline import Pipeline
     from responders.intake import attach
 
@@ -247,7 +248,12 @@ def listen(app: App, once: bool, sources: tuple[str, ...], log_json: bool,
         runs = pipeline.run_once(only=sources)
         if intake is not None:
             intake.tick()
+    # Alerts print on the console channel above the summary (JSON output stays clean).
+    report = AlertRunner(app.settings, app.store,
+                         console=err_console if as_json else console).run_pass()
     _print_runs(runs, as_json, intake)
+    if not as_json and report.raised:
+        console.print(f"{report.raised} alert(s) raised: earful alert list")
 
 
 def _serve(app: App, sources: tuple[str, ...], log_json: bool) -> None:
@@ -691,7 +697,7 @@ def _cases(app: App) -> Any:
     return Cases(app.store, app.settings)
 
 
-def _case_action(action: Callable[[], Any]) -> Any:
+def _action(action: Callable[[], Any]) -> Any:
     try:
         return action()
     except EarfulError as error:
@@ -706,7 +712,7 @@ def case_show(app: App, case_id: int, as_json: bool) -> None:
     """A case with its posts and its audit trail."""
     from earful.reports.cases import render_case
 
-    found = _case_action(lambda: _cases(app).get(case_id))
+    found = _action(lambda: _cases(app).get(case_id))
     posts = [app.store.mention(mention_id) for mention_id in found["mentions"]]
     if as_json:
         click.echo(_json_line({**found, "posts": posts}))
@@ -720,7 +726,7 @@ def case_show(app: App, case_id: int, as_json: bool) -> None:
 @pass_app
 def case_claim(app: App, case_id: int, actor: str) -> None:
     """Take an unassigned case (if two claim at once, one wins)."""
-    if not _case_action(lambda: _cases(app).claim(case_id, actor)):
+    if not _action(lambda: _cases(app).claim(case_id, actor)):
         raise click.ClickException(f"case {case_id} is already assigned (or resolved)")
     console.print(f"case {case_id}: claimed by {actor}")
 
@@ -732,7 +738,7 @@ def case_claim(app: App, case_id: int, actor: str) -> None:
 @pass_app
 def case_assign(app: App, case_id: int, responder: str, actor: str) -> None:
     """Give a case to a responder."""
-    _case_action(lambda: _cases(app).assign(case_id, responder, actor))
+    _action(lambda: _cases(app).assign(case_id, responder, actor))
     console.print(f"case {case_id}: assigned to {responder}")
 
 
@@ -743,7 +749,7 @@ def case_assign(app: App, case_id: int, responder: str, actor: str) -> None:
 @pass_app
 def case_note(app: App, case_id: int, text: str, actor: str) -> None:
     """Add an internal note."""
-    _case_action(lambda: _cases(app).note(case_id, actor, text))
+    _action(lambda: _cases(app).note(case_id, actor, text))
     console.print(f"case {case_id}: note added")
 
 
@@ -754,7 +760,7 @@ def case_note(app: App, case_id: int, text: str, actor: str) -> None:
 @pass_app
 def case_respond(app: App, case_id: int, text: str | None, actor: str) -> None:
     """Record a response made to the customer (starts nothing; stops the first-response clock)."""
-    _case_action(lambda: _cases(app).respond(case_id, actor, text))
+    _action(lambda: _cases(app).respond(case_id, actor, text))
     console.print(f"case {case_id}: response recorded")
 
 
@@ -793,13 +799,13 @@ def case_reply(app: App, case_id: int, template_name: str | None, text: str | No
     if (template_name is None) == (text is None):
         raise click.UsageError("give either --template NAME or --text TEXT")
     cases = _cases(app)
-    found = _case_action(lambda: cases.get(case_id))
+    found = _action(lambda: cases.get(case_id))
     posts = [post for post in (app.store.mention(m) for m in found["mentions"]) if post]
     customer = [p for p in posts if (p["author_id"] or "") == (found["author_id"] or "")]
     target = max(customer or posts, key=lambda p: p["created_at"])
     language = found["language"]
     if template_name is not None:
-        text, language = _case_action(
+        text, language = _action(
             lambda: render(app.settings, template_name, found, posts, actor))
     assert text is not None
     reply = {"case": case_id, "platform": target["platform"], "in_reply_to": target["id"],
@@ -807,10 +813,10 @@ def case_reply(app: App, case_id: int, template_name: str | None, text: str | No
     if send:
         from responders.send import send_reply
 
-        sent = _case_action(lambda: send_reply(app.settings, target["platform"],
+        sent = _action(lambda: send_reply(app.settings, target["platform"],
                                                target["native_id"], text))
         reply.update(sent=True, reply_url=sent.url, reply_id=sent.native_id)
-        _case_action(lambda: cases.respond(case_id, actor, text))
+        _action(lambda: cases.respond(case_id, actor, text))
     if as_json:
         click.echo(_json_line(reply))
         return
@@ -829,7 +835,7 @@ def case_reply(app: App, case_id: int, template_name: str | None, text: str | No
 @pass_app
 def case_wait(app: App, case_id: int, actor: str) -> None:
     """Waiting on the customer: SLA clocks pause until they write again."""
-    _case_action(lambda: _cases(app).wait(case_id, actor))
+    _action(lambda: _cases(app).wait(case_id, actor))
     console.print(f"case {case_id}: waiting on the customer")
 
 
@@ -839,7 +845,7 @@ def case_wait(app: App, case_id: int, actor: str) -> None:
 @pass_app
 def case_resolve(app: App, case_id: int, actor: str) -> None:
     """Close a case (a new post by the customer reopens it)."""
-    _case_action(lambda: _cases(app).resolve(case_id, actor))
+    _action(lambda: _cases(app).resolve(case_id, actor))
     console.print(f"case {case_id}: resolved")
 
 
@@ -849,7 +855,7 @@ def case_resolve(app: App, case_id: int, actor: str) -> None:
 @pass_app
 def case_reopen(app: App, case_id: int, actor: str) -> None:
     """Open a resolved case again."""
-    _case_action(lambda: _cases(app).reopen(case_id, actor))
+    _action(lambda: _cases(app).reopen(case_id, actor))
     console.print(f"case {case_id}: reopened")
 
 
@@ -874,7 +880,7 @@ def case_snooze(app: App, case_id: int, until: str, actor: str) -> None:
     except ValueError:
         raise click.BadParameter(f"expected 2026-11-24T09:00 or 2h/1d; found {until!r}",
                                  param_hint="--until") from None
-    _case_action(lambda: _cases(app).snooze(case_id, actor, moment))
+    _action(lambda: _cases(app).snooze(case_id, actor, moment))
     console.print(f"case {case_id}: snoozed until {moment:%Y-%m-%d %H:%M} UTC")
 
 
@@ -885,7 +891,7 @@ def case_snooze(app: App, case_id: int, until: str, actor: str) -> None:
 @pass_app
 def case_escalate(app: App, case_id: int, team: str | None, actor: str) -> None:
     """Flag a case as escalated (it goes to the top of the queue)."""
-    _case_action(lambda: _cases(app).escalate(case_id, actor, team))
+    _action(lambda: _cases(app).escalate(case_id, actor, team))
     console.print(f"case {case_id}: escalated" + (f" to {team}" if team else ""))
 
 
@@ -937,3 +943,131 @@ def loyalty_list(app: App, as_json: bool) -> None:
     for row in rows:
         table.add_row(*(str(value) for value in row.values()))
     console.print(table)
+
+
+# -- alerts ----------------------------------------------------------------------------------------
+@main.group()
+def alert() -> None:
+    """Alerts: list, show, acknowledge, resolve; `run` pages on its own (also `earful alerts`)."""
+
+
+main.add_command(alert, name="alerts")
+
+
+def _alerts(app: App) -> Any:
+    from alerts.outbox import Alerts
+
+    return Alerts(app.store, app.settings)
+
+
+@alert.command("run")
+@click.option("--once", is_flag=True, help="One pass (find, raise, escalate, deliver), then exit.")
+@click.option("--every", default=30.0, show_default=True, type=click.FloatRange(1, 3600),
+              help="Seconds between passes.")
+@pass_app
+def alert_run(app: App, once: bool, every: float) -> None:
+    """Page on what the store holds: new high-priority cases, SLA warnings and breaches, churn
+    threats from loyalty members and high-reach authors, spikes, failing collectors.
+
+    Runs beside (or without) `earful listen`, which also runs the same passes.
+
+    Example: earful alerts run --once
+    """
+    import signal
+    import threading
+
+    from alerts.runner import AlertRunner
+
+    runner = AlertRunner(app.settings, app.store, console=console)
+    if once:
+        report = runner.run_pass()
+        delivery = report.delivery
+        console.print(f"{report.events} event(s), {report.raised} new alert(s), "
+                      f"{report.escalated} escalation step(s); deliveries: {delivery.sent} sent, "
+                      f"{delivery.failed} to retry, {delivery.deferred} deferred, "
+                      f"{delivery.skipped} skipped")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    err_console.print(f"paging every {every:g}s; Ctrl-C to stop")
+    runner.run_forever(stop, every)
+
+
+@alert.command("list")
+@click.option("--status", type=click.Choice(["open", "acknowledged", "resolved"]),
+              help="Only alerts in this state (default: all).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@json_option
+@pass_app
+def alert_list(app: App, status: str | None, limit: int, as_json: bool) -> None:
+    """Alerts, newest first, with their deliveries sent and pending."""
+    from earful.reports.alerts import render_alerts
+
+    rows = _alerts(app).list(status, limit)
+    if as_json:
+        for row in rows:
+            click.echo(_json_line(row))
+    else:
+        console.print(render_alerts(rows))
+
+
+@alert.command("show")
+@click.argument("alert_id", type=int)
+@json_option
+@pass_app
+def alert_show(app: App, alert_id: int, as_json: bool) -> None:
+    """One alert and every delivery of it (channel, recipient, attempts, status)."""
+    from earful.reports.alerts import render_alert
+
+    shown = _action(lambda: _alerts(app).get(alert_id))
+    if as_json:
+        click.echo(_json_line(shown))
+    else:
+        console.print(render_alert(shown))
+
+
+@alert.command("ack")
+@click.argument("alert_id", type=int)
+@as_option
+@pass_app
+def alert_ack(app: App, alert_id: int, actor: str) -> None:
+    """Acknowledge: you own it; escalation stops."""
+    _action(lambda: _alerts(app).ack(alert_id, actor))
+    console.print(f"alert {alert_id} acknowledged by {actor}")
+
+
+@alert.command("resolve")
+@click.argument("alert_id", type=int)
+@as_option
+@pass_app
+def alert_resolve(app: App, alert_id: int, actor: str) -> None:
+    """Resolve: the same event again raises a new alert."""
+    _action(lambda: _alerts(app).resolve(alert_id, actor))
+    console.print(f"alert {alert_id} resolved by {actor}")
+
+
+@main.command()
+@click.option("--at", "at", help="At this time instead of now (UTC unless it has an offset): "
+              "2026-12-24T20:00.")
+@json_option
+@pass_app
+def oncall(app: App, at: str | None, as_json: bool) -> None:
+    """Who is on call now (or --at), until when, and who is next, for every schedule."""
+    from datetime import UTC, datetime
+
+    from alerts.oncall import OnCall
+    from earful.reports.oncall import oncall_json, render_oncall
+
+    try:
+        moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    except ValueError:
+        raise click.BadParameter(f"expected a time like 2026-12-24T20:00; found {at!r}",
+                                 param_hint="--at") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    rows = OnCall(app.settings).now_and_next(moment)
+    if as_json:
+        click.echo(_json_line(oncall_json(rows)))
+    else:
+        console.print(render_oncall(rows, at=moment))

@@ -10,6 +10,8 @@ Tables (readable by Datasette or ``sqlite3``):
 - ``authors``: the latest known profile of each author.
 - ``panels``, ``panel_members``: audiences followed by their accounts (config panels live in
   the config, not here); ``loyalty_accounts``: which accounts belong to loyalty members.
+- ``alerts``, ``alert_deliveries``: alerts and their outbox (one row per channel and address,
+  with its idempotency key, attempts and status).
 - ``checkpoints``: where each source or import stopped, written in the same transaction
   as the posts it covers, so a killed run resumes without gaps or duplicates.
 
@@ -211,6 +213,44 @@ def m006_audiences(db: sqlite_utils.Database) -> None:
             origin TEXT NOT NULL  -- import | discord
         ) WITHOUT ROWID""",
         "CREATE INDEX idx_loyalty_accounts_member ON loyalty_accounts(loyalty_id)",
+    ):
+        db.execute(statement)
+
+
+@migrations()
+def m007_alerts(db: sqlite_utils.Database) -> None:
+    for statement in (
+        # One row per alert; later events with the same key group into it (count).
+        """CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL,
+            title TEXT NOT NULL, body TEXT NOT NULL, link TEXT, facts TEXT,
+            case_id INTEGER, brand TEXT, team TEXT, assignee TEXT,
+            policy TEXT, steps_done INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL,  -- open | acknowledged | resolved
+            count INTEGER NOT NULL DEFAULT 1,
+            raised_at TEXT NOT NULL, last_event_at TEXT NOT NULL,
+            acked_at TEXT, acked_by TEXT, resolved_at TEXT, resolved_by TEXT
+        )""",
+        "CREATE INDEX idx_alerts_key ON alerts(key, status)",
+        "CREATE INDEX idx_alerts_status ON alerts(status, raised_at)",
+        # The outbox: written in the transaction that raises or escalates the alert, before
+        # anything is sent; a delivery is marked sent only after its channel accepted it.
+        """CREATE TABLE alert_deliveries (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER NOT NULL REFERENCES alerts(id),
+            channel TEXT NOT NULL, address TEXT NOT NULL DEFAULT '',
+            recipient TEXT NOT NULL,  -- who it is for: a person or the channel itself
+            step INTEGER NOT NULL,
+            idempotency_key TEXT NOT NULL UNIQUE,  -- one delivery per alert, channel, address
+            digest INTEGER NOT NULL DEFAULT 0,  -- low severity: sent with others, in one message
+            status TEXT NOT NULL,  -- pending | sent | skipped
+            attempts INTEGER NOT NULL DEFAULT 0, due_at TEXT NOT NULL, last_error TEXT,
+            created_at TEXT NOT NULL, sent_at TEXT
+        )""",
+        "CREATE INDEX idx_alert_deliveries_due ON alert_deliveries(status, due_at)",
+        "CREATE INDEX idx_alert_deliveries_sent ON alert_deliveries(channel, sent_at)",
+        "CREATE INDEX idx_alert_deliveries_alert ON alert_deliveries(alert_id)",
     ):
         db.execute(statement)
 

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -29,8 +29,11 @@ from earful.config import Settings, SourceConfig
 from earful.errors import RateLimited, SourceError
 from earful.models import utc_iso
 from earful.store import Store
-from listener.pipeline import Pipeline
+from listener.pipeline import BatchResult, Pipeline
 from listener.sources import Source, build_source
+
+if TYPE_CHECKING:
+    from alerts.runner import AlertRunner
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,7 @@ class Listener:
 
         self.intake = attach(self.pipeline)
         self.stopping = threading.Event()
+        self._alerts: AlertRunner | None = None
         self._store_lock = threading.Lock()
         self.skipped: dict[str, str] = {}  # source → why it is not scheduled
         self.sources: dict[str, Source] = {}
@@ -133,7 +137,25 @@ class Listener:
             self.scheduler.add_job(self._tick, IntervalTrigger(minutes=1, timezone=UTC),
                                    id="responders", name="responders", max_instances=1,
                                    coalesce=True)
+        # Alerts read the store on their own connection, every 30 s and right after each
+        # stored batch (see `_wake_alerts`), so a high-risk post pages within seconds.
+        from alerts.runner import AlertRunner  # the listener feeds alerts, not back
+
+        self._alerts = AlertRunner(self.settings, Store(self.store.path), clock=self.clock)
+        self.scheduler.add_job(self._alerts_pass, IntervalTrigger(seconds=30, timezone=UTC),
+                               id="alerts", name="alerts", max_instances=1, coalesce=True)
+        self.pipeline.after_store.append(self._wake_alerts)
         self.scheduler.start()
+
+    def _alerts_pass(self) -> None:
+        try:
+            self._alerts.run_pass()
+        except Exception:  # paging must survive a bad pass; the next one retries
+            log.exception("alerts pass failed", extra={"event": "alerts_failed"})
+
+    def _wake_alerts(self, result: BatchResult) -> None:
+        if result.stored and not self.stopping.is_set():
+            self.scheduler.modify_job("alerts", next_run_time=self.clock())
 
     def _tick(self) -> None:
         assert self.intake is not None
@@ -149,6 +171,8 @@ class Listener:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=wait)
         self.pipeline.close()
+        if self._alerts is not None:
+            self._alerts.store.close()
 
     def _run(self, job_id: str) -> None:
         state = self.jobs[job_id]
