@@ -28,7 +28,7 @@ from listener.sources import (
     Source,
     build_source,
 )
-from listener.workers import Outcome, Result, ScoringPool, decode, job, run
+from listener.workers import Decoded, Outcome, Result, ScoringPool, decode, job, run
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,9 @@ class SourceRun:
         self.problems.extend(result.problems)
         new = set(result.saved.new)
         for item in result.stored:
-            if item.score is not None:
-                self.risk[item.score.risk] += 1
+            risk = item.risk
+            if risk is not None:
+                self.risk[risk] += 1
             if item.post.id in new:
                 for match in item.matches:
                     self.new_by_brand[(match.brand, item.post.platform)] += 1
@@ -94,20 +95,20 @@ class _Scoring:
     posts: list[Post]
     known: dict[str, str]
     results: list[Result] | None = None  # all of them, or the main process's share
+    decoded: list[Decoded] = field(default_factory=list)  # the workers' share
     futures: list[Future[tuple[list[Outcome], float]]] = field(default_factory=list)
     cpu: float = 0.0  # seconds the main process spent on its share
     worker_cpu: float = 0.0
 
-    def outcome(self) -> list[Result]:
-        if self.futures:
-            results = list(self.results or [])
-            for future in self.futures:
-                outcomes, cpu = future.result()
-                results.extend(decode(o) for o in outcomes)
-                self.worker_cpu += cpu
-            self.results, self.futures = results, []
+    def outcome(self) -> list[Result | Decoded]:
+        """Each post's result in order: the main process's share, then the workers'."""
+        for future in self.futures:
+            outcomes, cpu = future.result()
+            self.decoded.extend(decode(o) for o in outcomes)
+            self.worker_cpu += cpu
+        self.futures = []
         assert self.results is not None
-        return self.results
+        return [*self.results, *self.decoded]
 
 
 class Pipeline:
@@ -224,16 +225,23 @@ class Pipeline:
             # Read again: a batch stored while this one was scored may hold the same posts.
             known = self.store.stored_texts([post.id for post in scoring.posts])
         items = []
-        for post, outcome in zip(scoring.posts, scoring.outcome(), strict=True):
+        own = len(scoring.results or ())
+        for index, (post, outcome) in enumerate(zip(scoring.posts, scoring.outcome(),
+                                                    strict=True)):
             if outcome is None:
                 result.unmatched += 1
                 continue
             matches, score, topics = outcome
-            if score is None and known.get(post.id) != post.text:
-                score = self.scorer.score_post(post, matches)  # edited meanwhile: rare
-            items.append(Scored(post, matches, score, result.source, topics))
+            if score is None:
+                if known.get(post.id) != post.text:  # edited meanwhile: rare
+                    score = self.scorer.score_post(post, matches)
+                items.append(Scored(post, matches, score, result.source, topics))
+            elif index < own:
+                items.append(Scored(post, matches, score, result.source, topics))
+            else:  # from a worker: packed
+                items.append(Scored(post, matches, None, result.source, topics, packed=score))
         result.saved = self.store.save(items, checkpoint=scoring.batch.checkpoint, known=known)
-        result.stored = [item for item in items if item.score is not None]
+        result.stored = [item for item in items if item.scored]
         return result
 
     def backfill(self, source: LiveSource, since: datetime, *, streams: Sequence[str] = (),

@@ -13,22 +13,18 @@ import multiprocessing
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import fields
-from typing import Any
 
 from earful.config import Settings
-from earful.models import BrandMatch, ChurnSignal, Post, Score
+from earful.models import BrandMatch, Post, Score
+from earful.store import PackedScore, pack_score
 from listener.scoring import Request, Scorer
 
 # (text, platform, subreddit or None, platform language tag, followers, engagement,
 #  author handle, whether the stored text is the same, so only matching is needed)
 Job = tuple[str, str, str | None, str | None, int | None, int, str | None, bool]
-# None: names no brand; else (brand matches, packed score or None when unchanged, topics)
-Outcome = tuple[tuple[tuple[str, str, str], ...], tuple[Any, ...] | None, list[str]] | None
-
-_SCORE_FIELDS = tuple(f.name for f in fields(Score))
-_CHURN_FIELDS = tuple(f.name for f in fields(ChurnSignal))
-_CHURN_AT = _SCORE_FIELDS.index("churn")
+# None: names no brand; else (brand matches, the score packed as the store writes it, or None
+# when unchanged, topics)
+Outcome = tuple[tuple[tuple[str, str, str], ...], PackedScore | None, list[str]] | None
 
 _scorer: Scorer | None = None  # the worker's own (inherited when forked)
 
@@ -38,18 +34,6 @@ def job(post: Post, unchanged: bool) -> Job:
     return (post.text, post.platform, post.community if post.platform == "reddit" else None,
             post.lang, author.followers if author else None, post.engagement,
             (author.handle or author.native_id) if author else None, unchanged)
-
-
-def pack(score: Score) -> tuple[Any, ...]:
-    values = [getattr(score, name) for name in _SCORE_FIELDS]
-    values[_CHURN_AT] = tuple(getattr(score.churn, name) for name in _CHURN_FIELDS)
-    return tuple(values)
-
-
-def unpack(values: Sequence[Any]) -> Score:
-    values = list(values)
-    values[_CHURN_AT] = ChurnSignal(*values[_CHURN_AT])
-    return Score(*values)
 
 
 Result = tuple[list[BrandMatch], Score | None, list[str]] | None
@@ -80,15 +64,18 @@ def encode(result: Result) -> Outcome:
         return None
     matches, score, topics = result
     return (tuple((m.brand, m.role, m.rule) for m in matches),
-            None if score is None else pack(score), topics)
+            None if score is None else pack_score(score), topics)
 
 
-def decode(outcome: Outcome) -> Result:
+# An outcome back in the main process: (brand matches, packed score or None, topics).
+Decoded = tuple[list[BrandMatch], PackedScore | None, list[str]] | None
+
+
+def decode(outcome: Outcome) -> Decoded:
     if outcome is None:
         return None
-    matches, score, topics = outcome
-    return ([BrandMatch(*m) for m in matches], (None if score is None else unpack(score)),
-            topics)
+    matches, packed, topics = outcome
+    return [BrandMatch(*m) for m in matches], packed, topics
 
 
 def _init(settings: Settings) -> None:
