@@ -71,11 +71,17 @@ def encode(result: Result) -> Outcome:
 Decoded = tuple[list[BrandMatch], PackedScore | None, list[str]] | None
 
 
+# BrandMatch is immutable, and there are only as many as configured terms: one of each serves
+# every post.
+_matches: dict[tuple[str, str, str], BrandMatch] = {}
+
+
 def decode(outcome: Outcome) -> Decoded:
     if outcome is None:
         return None
     matches, packed, topics = outcome
-    return [BrandMatch(*m) for m in matches], packed, topics
+    return ([_matches.get(m) or _matches.setdefault(m, BrandMatch(*m)) for m in matches],
+            packed, topics)
 
 
 def _init(settings: Settings) -> None:
