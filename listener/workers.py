@@ -10,7 +10,6 @@ pickling the dataclasses themselves costs about as much as scoring them.
 from __future__ import annotations
 
 import multiprocessing
-import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -89,12 +88,9 @@ def _init(settings: Settings) -> None:
     _scorer = Scorer(settings)
 
 
-def _run(jobs: Sequence[Job]) -> tuple[list[Outcome], float]:
-    """The jobs' outcomes, and the CPU seconds they took (the pipeline balances on it)."""
+def _run(jobs: Sequence[Job]) -> list[Outcome]:
     assert _scorer is not None, "worker started without a scorer"
-    started = time.process_time()
-    outcomes = [encode(result) for result in run(_scorer, jobs)]
-    return outcomes, time.process_time() - started
+    return [encode(result) for result in run(_scorer, jobs)]
 
 
 class ScoringPool:
@@ -110,13 +106,11 @@ class ScoringPool:
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
 
-    def submit(self, jobs: Sequence[Job]) -> list[Future[tuple[list[Outcome], float]]]:
-        """Split ``jobs`` over the workers; their outcomes, concatenated in order and passed
-        through :func:`decode`, are the jobs' results (each future also says its CPU time)."""
+    def submit(self, chunks: Sequence[Sequence[Job]]) -> list[Future[list[Outcome]]]:
+        """Queue each chunk of jobs for the workers; a future's outcomes, passed through
+        :func:`decode`, are its chunk's results. A future not yet started may be cancelled."""
         executor = self._start()
-        size = -(-len(jobs) // self.workers)
-        return [executor.submit(_run, jobs[start : start + size])
-                for start in range(0, len(jobs), size)]
+        return [executor.submit(_run, chunk) for chunk in chunks]
 
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
