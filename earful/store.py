@@ -428,36 +428,38 @@ class Store:
         topic_rows: list[tuple[str, str]] = []
         for item in items:
             post, packed = item.post, item.packed
+            post_id = post.id  # a property that formats the id: read it once
             author = post.author
+            author_id = author.id if author is not None else None
             if author is not None:
-                author_rows[author.id] = (
-                    author.id, author.platform, author.native_id, author.handle, author.name,
+                author_rows[author_id] = (
+                    author_id, author.platform, author.native_id, author.handle, author.name,
                     author.followers, author.following,
                     None if author.verified is None else int(author.verified),
                     author.post_count, author.karma, utc_iso(author.created_at), collected,
                 )
             mention_rows.append((
-                post.id, post.platform, post.native_id, post.kind, post.url,
-                author.id if author else None, author.handle if author else None,
+                post_id, post.platform, post.native_id, post.kind, post.url,
+                author_id, author.handle if author else None,
                 author.followers if author else None, post.text, post.lang,
                 packed[_PACKED_LANGUAGE] if packed else None, utc_iso(post.created_at), collected,
                 collected, utc_iso(post.edited_at), post.version_id, post.thread_id,
                 post.parent_id, post.community, post.likes, post.replies, post.reposts,
                 post.quotes, post.engagement, item.source or None, _json(post.raw),
             ))
-            previous = known.get(post.id)
+            previous = known.get(post_id)
             if previous is None:
-                result.new.append(post.id)
+                result.new.append(post_id)
             elif previous != post.text:
-                result.updated.append(post.id)
-                rematched.append(post.id)
+                result.updated.append(post_id)
+                rematched.append(post_id)
             else:
-                result.refreshed.append(post.id)
+                result.refreshed.append(post_id)
                 continue
-            brand_rows.extend((post.id, m.brand, m.role, m.rule) for m in item.matches)
-            topic_rows.extend((post.id, topic) for topic in item.topics)
+            brand_rows.extend((post_id, m.brand, m.role, m.rule) for m in item.matches)
+            topic_rows.extend((post_id, topic) for topic in item.topics)
             if packed is not None:
-                score_rows.append((post.id, *packed[:_PACKED_COLUMNS], collected))
+                score_rows.append((post_id, *packed[:_PACKED_COLUMNS], collected))
         with self.transaction() as conn:
             conn.executemany(_INSERT_AUTHOR, author_rows.values())
             # New rows get rowids above the current maximum (the table has no AUTOINCREMENT
