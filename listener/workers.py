@@ -9,6 +9,7 @@ pickling the dataclasses themselves costs about as much as scoring them.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -83,9 +84,19 @@ def decode(outcome: Outcome) -> Decoded:
             packed, topics)
 
 
-def _init(settings: Settings) -> None:
+def _settle() -> None:
+    # A worker holds the scorer (alive as long as the process) and one chunk at a time (freed
+    # once sent back, without cycles): the collector's passes over young objects, every 700
+    # allocations, found nothing to free and cost about 5 µs of each post's CPU.
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
+
+
+def _init(settings: Settings | None = None) -> None:
     global _scorer
-    _scorer = Scorer(settings)
+    if settings is not None:
+        _scorer = Scorer(settings)
+    _settle()
 
 
 def _run(jobs: Sequence[Job]) -> list[Outcome]:
@@ -118,7 +129,8 @@ class ScoringPool:
             if "fork" in multiprocessing.get_all_start_methods():
                 _scorer = self.scorer
                 self._executor = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("fork"))
+                    self.workers, mp_context=multiprocessing.get_context("fork"),
+                    initializer=_init)
             else:
                 self._executor = ProcessPoolExecutor(
                     self.workers, mp_context=multiprocessing.get_context("spawn"),
