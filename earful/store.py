@@ -34,7 +34,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from earful.errors import StoreError
-from earful.models import BrandMatch, Post, Score, utc_iso
+from earful.models import BrandMatch, ChurnSignal, Post, Score, utc_iso
 
 migrations = Migrations("earful")
 
@@ -259,15 +259,90 @@ def now_iso() -> str:
     return utc_iso(datetime.now(UTC)) or ""
 
 
-@dataclass(slots=True)
-class Scored:
-    """A post ready for the store: what it is, which brands it names, how it scored."""
+# A score as the store writes it: the ``scores`` columns between ``mention_id`` and
+# ``scored_at`` (JSON fields already serialised), then the two churn flags no column holds.
+# Scoring processes send this instead of Score objects: it pickles and unpickles at a fraction
+# of their cost, and the store writes it as it is.
+PackedScore = tuple[Any, ...]
 
-    post: Post
-    matches: list[BrandMatch]
-    score: Score | None  # None: unchanged since it was stored, keep the stored score
-    source: str = ""
-    topics: list[str] = field(default_factory=list)
+
+def pack_score(score: Score) -> PackedScore:
+    """``score`` as the store writes it; :func:`unpack_score` gives it back, equal."""
+    churn = score.churn
+    return (
+        score.sentiment, score.positive, score.neutral, score.negative, score.sentiment_label,
+        score.sentiment_basis, score.language, score.language_confidence, score.complaint,
+        score.complaint_reason, churn.intent, churn.target, churn.destination,
+        _json(churn.phrases) if churn.phrases else None, int(score.opportunity), score.risk,
+        score.risk_score, _json(score.reasons), score.scorer_version,
+        churn.negated, churn.hypothetical,
+    )
+
+
+def unpack_score(packed: PackedScore) -> Score:
+    (sentiment, positive, neutral, negative, label, basis, language, confidence, complaint,
+     reason, intent, target, destination, phrases, opportunity, risk, risk_score, reasons,
+     version, negated, hypothetical) = packed
+    churn = ChurnSignal(intent, target, destination,
+                        orjson.loads(phrases) if phrases is not None else [], negated,
+                        hypothetical)
+    return Score(sentiment, positive, neutral, negative, label, basis, language, confidence,
+                 complaint, reason, churn, bool(opportunity), risk, risk_score,
+                 orjson.loads(reasons), version)
+
+
+_PACKED_COLUMNS = 19  # of a PackedScore, the ones stored
+_PACKED_LANGUAGE = 6
+_PACKED_RISK = 15
+
+
+class Scored:
+    """A post ready for the store: what it is, which brands it names, how it scored.
+
+    ``score`` is None for a post unchanged since it was stored (the stored score is kept).
+    A score may come packed (``packed``, from a scoring process): it is then unpacked only
+    when something reads :attr:`score`, which the store itself never needs to.
+    """
+
+    __slots__ = ("_packed", "_score", "matches", "post", "source", "topics")
+
+    def __init__(self, post: Post, matches: list[BrandMatch], score: Score | None,
+                 source: str = "", topics: list[str] | None = None, *,
+                 packed: PackedScore | None = None) -> None:
+        self.post = post
+        self.matches = matches
+        self.source = source
+        self.topics = [] if topics is None else topics
+        self._score = score
+        self._packed = packed
+
+    @property
+    def score(self) -> Score | None:
+        if self._score is None and self._packed is not None:
+            self._score = unpack_score(self._packed)
+        return self._score
+
+    @property
+    def scored(self) -> bool:
+        """Whether the post comes with a (new) score, without unpacking it."""
+        return self._score is not None or self._packed is not None
+
+    @property
+    def risk(self) -> str | None:
+        """The score's risk tier, without unpacking it."""
+        if self._packed is not None:
+            return self._packed[_PACKED_RISK]
+        return self._score.risk if self._score is not None else None
+
+    @property
+    def packed(self) -> PackedScore | None:
+        if self._packed is None and self._score is not None:
+            self._packed = pack_score(self._score)
+        return self._packed
+
+    def __repr__(self) -> str:
+        return (f"Scored({self.post!r}, {self.matches!r}, {self.score!r}, {self.source!r}, "
+                f"{self.topics!r})")
 
 
 @dataclass(slots=True)
@@ -418,37 +493,39 @@ class Store:
         mention_rows, author_rows, score_rows, brand_rows, rematched = [], {}, [], [], []
         topic_rows: list[tuple[str, str]] = []
         for item in items:
-            post, score = item.post, item.score
+            post, packed = item.post, item.packed
+            post_id = post.id  # a property that formats the id: read it once
             author = post.author
+            author_id = author.id if author is not None else None
             if author is not None:
-                author_rows[author.id] = (
-                    author.id, author.platform, author.native_id, author.handle, author.name,
+                author_rows[author_id] = (
+                    author_id, author.platform, author.native_id, author.handle, author.name,
                     author.followers, author.following,
                     None if author.verified is None else int(author.verified),
                     author.post_count, author.karma, utc_iso(author.created_at), collected,
                 )
             mention_rows.append((
-                post.id, post.platform, post.native_id, post.kind, post.url,
-                author.id if author else None, author.handle if author else None,
+                post_id, post.platform, post.native_id, post.kind, post.url,
+                author_id, author.handle if author else None,
                 author.followers if author else None, post.text, post.lang,
-                score.language if score else None, utc_iso(post.created_at), collected,
+                packed[_PACKED_LANGUAGE] if packed else None, utc_iso(post.created_at), collected,
                 collected, utc_iso(post.edited_at), post.version_id, post.thread_id,
                 post.parent_id, post.community, post.likes, post.replies, post.reposts,
                 post.quotes, post.engagement, item.source or None, _json(post.raw),
             ))
-            previous = known.get(post.id)
+            previous = known.get(post_id)
             if previous is None:
-                result.new.append(post.id)
+                result.new.append(post_id)
             elif previous != post.text:
-                result.updated.append(post.id)
-                rematched.append(post.id)
+                result.updated.append(post_id)
+                rematched.append(post_id)
             else:
-                result.refreshed.append(post.id)
+                result.refreshed.append(post_id)
                 continue
-            brand_rows.extend((post.id, m.brand, m.role, m.rule) for m in item.matches)
-            topic_rows.extend((post.id, topic) for topic in item.topics)
-            if score is not None:
-                score_rows.append(_score_row(post.id, score, collected))
+            brand_rows.extend((post_id, m.brand, m.role, m.rule) for m in item.matches)
+            topic_rows.extend((post_id, topic) for topic in item.topics)
+            if packed is not None:
+                score_rows.append((post_id, *packed[:_PACKED_COLUMNS], collected))
         with self.transaction() as conn:
             conn.executemany(_INSERT_AUTHOR, author_rows.values())
             # New rows get rowids above the current maximum (the table has no AUTOINCREMENT
@@ -497,13 +574,3 @@ class Store:
             "SELECT topic FROM mention_topics WHERE mention_id = ? ORDER BY topic", [mention_id])]
         return record
 
-
-def _score_row(mention_id: str, score: Score, scored_at: str) -> tuple[Any, ...]:
-    return (
-        mention_id, score.sentiment, score.positive, score.neutral, score.negative,
-        score.sentiment_label, score.sentiment_basis, score.language, score.language_confidence,
-        score.complaint, score.complaint_reason, score.churn.intent, score.churn.target,
-        score.churn.destination, _json(score.churn.phrases) if score.churn.phrases else None,
-        int(score.opportunity), score.risk, score.risk_score, _json(score.reasons),
-        score.scorer_version, scored_at,
-    )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from earful.config import BrandConfig, TopicConfig
 from earful.models import BrandMatch, Post, handle_key
@@ -32,23 +31,41 @@ _LATIN_CHAR = re.compile(rf"[{_LATIN}]")
 _LEFT_BLOCKERS = re.compile(rf"[{_LATIN}@#]")
 
 
-def _term_pattern(term: str, *, left: bool = True) -> str:
+def _term_parts(term: str, *, left: bool = True) -> tuple[str, str, str]:
+    """A term's pattern as (the character class that must not precede it, or "", its body,
+    the look-ahead that ends it, or "")."""
     body = r"\s+".join(re.escape(word) for word in term.lower().split())
     needs_left = left and (term[0] in "@#" or _LATIN_CHAR.match(term[0]))
-    before = rf"(?<![{_LATIN}@#])" if needs_left else ""
+    before = rf"[{_LATIN}@#]" if needs_left else ""
     after = rf"(?![{_LATIN}])" if re.match(rf"[{_LATIN}]", term[-1]) else ""
-    return before + body + after
+    return before, body, after
+
+
+def _term_pattern(term: str, *, left: bool = True) -> str:
+    before, body, after = _term_parts(term, left=left)
+    return (f"(?<!{before})" if before else "") + body + after
+
+
+def _exclusion_pattern(terms: Sequence[str]) -> re.Pattern[str]:
+    """Any of ``terms`` on word boundaries, longest first, case-insensitively.
+
+    Grouped by first character, with the left boundary checked just after it: a pattern that
+    opens with a look-behind makes ``re`` try every position, several times slower.
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for term in sorted(terms, key=len, reverse=True):
+        before, body, after = _term_parts(term)
+        lead = re.escape(term.lower().split()[0][0])
+        groups.setdefault((lead, before), []).append(body[len(lead):] + after)
+    branches = []
+    for (lead, before), tails in groups.items():
+        behind = f"(?<!{before}{lead})" if before else ""
+        branches.append(f"{lead}{behind}(?:{'|'.join(tails)})")
+    return re.compile("|".join(branches), re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
     return _SPACES.sub(" ", text).lower()
-
-
-@dataclass(frozen=True, slots=True)
-class _Term:
-    brand: str
-    role: str
-    rule: str
 
 
 class Matcher:
@@ -66,13 +83,14 @@ class Matcher:
                  detect: Callable[[str], str] | None = None) -> None:
         # detect: text → language code, for `lang:` filters on posts without a platform tag.
         self.detect = detect
-        self._queries = [(Query(b.query), _Term(b.name, b.role, f"query:{b.query}"))
+        self._queries = [(Query(b.query), BrandMatch(b.name, b.role, f"query:{b.query}"))
                          for b in brands if b.query]
         by_query = {term.brand for _, term in self._queries}
         self._topics = [(topic.name, Query(topic.query)) for topic in topics]
         brands = [brand for brand in brands if brand.name not in by_query]
-        self._terms: dict[str, _Term] = {}
-        self._subreddits: dict[str, _Term] = {}
+        # BrandMatch is immutable: one per term serves every post that names it.
+        self._terms: dict[str, BrandMatch] = {}
+        self._subreddits: dict[str, BrandMatch] = {}
         self._own_handles: dict[str, str] = {}
         self._exclusions: dict[str, re.Pattern[str]] = {}
         for brand in brands:
@@ -81,19 +99,15 @@ class Matcher:
                      ("hashtag", brand.hashtags)]
             for kind, terms in kinds:
                 for term in terms:
-                    self._terms.setdefault(_norm(term), _Term(brand.name, brand.role,
+                    self._terms.setdefault(_norm(term), BrandMatch(brand.name, brand.role,
                                                               f"{kind}:{term}"))
             for subreddit in brand.subreddits:
-                self._subreddits[subreddit.lower()] = _Term(
+                self._subreddits[subreddit.lower()] = BrandMatch(
                     brand.name, brand.role, f"subreddit:r/{subreddit}")
             for handle in brand.handles:
                 self._own_handles[handle_key(handle)] = brand.name
             if brand.exclude:
-                self._exclusions[brand.name] = re.compile(
-                    "|".join(_term_pattern(t)
-                             for t in sorted(brand.exclude, key=len, reverse=True)),
-                    re.IGNORECASE,
-                )
+                self._exclusions[brand.name] = _exclusion_pattern(brand.exclude)
         # Longest first, so "Kestrel Goods" wins over "Kestrel" at the same position. The
         # pattern runs on lowercased text and checks the left boundary in Python: without
         # IGNORECASE and a leading look-behind, `re` can skip ahead by the terms' first letters.
@@ -121,7 +135,7 @@ class Matcher:
             if doc is None:
                 doc = self.document(text, community, platform=platform, author=author, lang=lang)
             if query.matches(doc):
-                found.append(BrandMatch(term.brand, term.role, term.rule))
+                found.append(term)
         return found
 
     def topics(self, text: str, community: str | None = None, *, platform: str | None = None,
@@ -138,7 +152,7 @@ class Matcher:
         if community:
             term = self._subreddits.get(community.lower())
             if term is not None:
-                found[term.brand] = BrandMatch(term.brand, term.role, term.rule)
+                found[term.brand] = term
         masked: dict[str, list[tuple[int, int]]] = {}
         lowered = text.lower()
         if self._pattern is None:
@@ -149,7 +163,8 @@ class Matcher:
                     _LATIN_CHAR.match(lowered, start)
                     or lowered[start] in "@#"):
                 continue  # "xkestrel" or "@@handle": not on a word boundary
-            term = self._terms[_norm(hit.group())]
+            group = hit.group()
+            term = self._terms.get(group) or self._terms[_norm(group)]  # "kestrel\n plus"
             if term.brand in found:
                 continue
             exclusion = self._exclusions.get(term.brand)
@@ -159,7 +174,7 @@ class Matcher:
                     spans = masked[term.brand] = [m.span() for m in exclusion.finditer(lowered)]
                 if any(begin <= start < end for begin, end in spans):
                     continue
-            found[term.brand] = BrandMatch(term.brand, term.role, term.rule)
+            found[term.brand] = term
         return list(found.values())
 
     def match(self, post: Post) -> list[BrandMatch]:

@@ -7,7 +7,6 @@ Routing and alerts hang on :attr:`Pipeline.after_store`: each hook receives the
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
@@ -28,7 +27,7 @@ from listener.sources import (
     Source,
     build_source,
 )
-from listener.workers import Outcome, Result, ScoringPool, decode, job, run
+from listener.workers import Decoded, Job, Outcome, Result, ScoringPool, decode, job, run
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +71,9 @@ class SourceRun:
         self.problems.extend(result.problems)
         new = set(result.saved.new)
         for item in result.stored:
-            if item.score is not None:
-                self.risk[item.score.risk] += 1
+            risk = item.risk
+            if risk is not None:
+                self.risk[risk] += 1
             if item.post.id in new:
                 for match in item.matches:
                     self.new_by_brand[(match.brand, item.post.platform)] += 1
@@ -83,31 +83,48 @@ AfterStore = Callable[[BatchResult], None]
 
 # Below this many posts a batch is scored in-process: handing it to workers costs more.
 PARALLEL_MIN = 256
+# Batches handed to the workers and not yet stored. With two, a worker that finishes a batch
+# early has the next one queued instead of waiting for the main process to store one.
+IN_FLIGHT = 2
+# Posts per piece of work handed to a worker: small enough that the main process, stealing
+# pieces no worker has started, keeps both busy; large enough to cost little to hand over.
+CHUNK = 125
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """Jobs handed to the workers; the main process scores them itself if none has started."""
+
+    jobs: Sequence[Job]
+    future: Future[list[Outcome]] | None
+    results: list[Result] | list[Decoded] | None = None
+
+    def steal(self, scorer: Scorer) -> bool:
+        """Score the jobs here, if no worker has started on them: whether it did."""
+        if self.future is None or not self.future.cancel():
+            return False
+        self.future, self.results = None, run(scorer, self.jobs)
+        return True
 
 
 @dataclass(slots=True)
 class _Scoring:
-    """A batch between scoring and storing: its results, or the futures that will hold them."""
+    """A batch between scoring and storing: its results, or the chunks that will hold them."""
 
     batch: Batch
     result: BatchResult
     posts: list[Post]
     known: dict[str, str]
-    results: list[Result] | None = None  # all of them, or the main process's share
-    futures: list[Future[tuple[list[Outcome], float]]] = field(default_factory=list)
-    cpu: float = 0.0  # seconds the main process spent on its share
-    worker_cpu: float = 0.0
+    results: list[Result] | None = None  # when scored in this process at once
+    chunks: list[_Chunk] = field(default_factory=list)
 
-    def outcome(self) -> list[Result]:
-        if self.futures:
-            results = list(self.results or [])
-            for future in self.futures:
-                outcomes, cpu = future.result()
-                results.extend(decode(o) for o in outcomes)
-                self.worker_cpu += cpu
-            self.results, self.futures = results, []
-        assert self.results is not None
-        return self.results
+    @property
+    def parallel(self) -> bool:
+        return bool(self.chunks)
+
+    def steal(self, scorer: Scorer) -> bool:
+        """Score one chunk no worker has started, the last first: whether there was one."""
+        return any(chunk.steal(scorer) for chunk in reversed(self.chunks))
 
 
 class Pipeline:
@@ -130,10 +147,11 @@ class Pipeline:
         self.scorer = scorer or Scorer(settings)
         self.after_store: list[AfterStore] = []
         count = settings.pipeline.worker_count if workers is None else workers
-        # The main process is one of the `count` scoring processes: it scores a share of each
-        # batch besides storing, so no core is oversubscribed.
+        # The main process is one of the `count` scoring processes: besides storing, it scores
+        # the chunks the workers have not started when it needs them, so no core is
+        # oversubscribed and none waits while there is work.
         self.pool = ScoringPool(settings, self.scorer, count - 1) if count > 1 else None
-        self._share = 1 / count  # of each parallel batch, scored here; balanced as it runs
+        self._ahead: deque[_Scoring] = deque()  # batches scoring, not yet stored
 
     def close(self) -> None:
         if self.pool is not None:
@@ -155,15 +173,24 @@ class Pipeline:
     def process_batches(self, batches: Iterable[Batch], *, source: str) -> Iterator[BatchResult]:
         """Run batches in order, each stored with its checkpoint; yield each one's result.
 
-        With workers, the next batch is being scored while one is stored.
+        With workers, the next batches are being scored while one is stored.
         """
-        ahead: deque[_Scoring] = deque()
-        for batch in batches:
-            ahead.append(self._score(batch, source))
-            if len(ahead) > 1 or not ahead[0].futures:
-                yield self._store(ahead.popleft())
-        while ahead:
-            yield self._store(ahead.popleft())
+        ahead = self._ahead
+        try:
+            for batch in batches:
+                ahead.append(self._score(batch, source))
+                while ahead and (len(ahead) > IN_FLIGHT or not ahead[0].parallel):
+                    yield self._store(ahead[0])
+                    ahead.popleft()
+            while ahead:
+                yield self._store(ahead[0])
+                ahead.popleft()
+        finally:
+            for scoring in ahead:  # stopped early: what no worker started need not run
+                for chunk in scoring.chunks:
+                    if chunk.future is not None:
+                        chunk.future.cancel()
+            ahead.clear()
 
     def run_source(self, source: Source, progress: Progress | None = None) -> SourceRun:
         """Drain one source; each batch is stored with its checkpoint before the next."""
@@ -185,55 +212,55 @@ class Pipeline:
         jobs = [job(post, known.get(post.id) == post.text) for post in posts]
         scoring = _Scoring(batch, result, posts, known)
         if self.pool is not None and len(jobs) >= PARALLEL_MIN:
-            own = int(len(jobs) * self._share)
-            scoring.futures = self.pool.submit(jobs[own:])
-            started = time.process_time()
-            scoring.results = run(self.scorer, jobs[:own])
-            scoring.cpu = time.process_time() - started
+            pieces = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
+            futures = self.pool.submit(pieces)
+            scoring.chunks = [_Chunk(p, f) for p, f in zip(pieces, futures, strict=True)]
         else:
             scoring.results = run(self.scorer, jobs)
         return scoring
 
+    def _outcome(self, scoring: _Scoring) -> list[Result | Decoded]:
+        """Each post's result in order. While a worker is still on a chunk of this batch,
+        score chunks no worker has started (of this batch, else of the newest batches)."""
+        if not scoring.parallel:
+            assert scoring.results is not None
+            return list(scoring.results)
+        for chunk in scoring.chunks:
+            while chunk.future is not None:
+                if chunk.future.done() or not (
+                        chunk.steal(self.scorer)
+                        or any(later.steal(self.scorer) for later in reversed(self._ahead)
+                               if later is not scoring)):
+                    chunk.results = [decode(o) for o in chunk.future.result()]
+                    chunk.future = None
+        return [result for chunk in scoring.chunks for result in chunk.results or ()]
+
     def _store(self, scoring: _Scoring) -> BatchResult:
-        started = time.process_time()
-        parallel = bool(scoring.futures)
         result = self._save(scoring)
-        if parallel:
-            self._balance(scoring, time.process_time() - started)
         for hook in self.after_store:
             hook(result)
         return result
 
-    def _balance(self, scoring: _Scoring, store_cpu: float) -> None:
-        """Move the main process's share towards where it finishes its share and the store
-        when the workers finish theirs."""
-        assert self.pool is not None
-        total = len(scoring.posts)
-        own = int(total * self._share)
-        if own == 0 or own == total:
-            return
-        main = scoring.cpu / own
-        worker = scoring.worker_cpu / (total - own) / self.pool.workers
-        store = store_cpu / total
-        share = (worker - store) / (main + worker)
-        self._share = min(0.8, max(0.02, (self._share + share) / 2))
-
     def _save(self, scoring: _Scoring) -> BatchResult:
         result, known = scoring.result, scoring.known
-        if scoring.futures:
+        outcomes = self._outcome(scoring)
+        if scoring.parallel:
             # Read again: a batch stored while this one was scored may hold the same posts.
             known = self.store.stored_texts([post.id for post in scoring.posts])
         items = []
-        for post, outcome in zip(scoring.posts, scoring.outcome(), strict=True):
+        for post, outcome in zip(scoring.posts, outcomes, strict=True):
             if outcome is None:
                 result.unmatched += 1
                 continue
             matches, score, topics = outcome
             if score is None and known.get(post.id) != post.text:
                 score = self.scorer.score_post(post, matches)  # edited meanwhile: rare
-            items.append(Scored(post, matches, score, result.source, topics))
+            if isinstance(score, tuple):  # packed by a worker
+                items.append(Scored(post, matches, None, result.source, topics, packed=score))
+            else:
+                items.append(Scored(post, matches, score, result.source, topics))
         result.saved = self.store.save(items, checkpoint=scoring.batch.checkpoint, known=known)
-        result.stored = [item for item in items if item.score is not None]
+        result.stored = [item for item in items if item.scored]
         return result
 
     def backfill(self, source: LiveSource, since: datetime, *, streams: Sequence[str] = (),

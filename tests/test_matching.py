@@ -141,3 +141,28 @@ def test_topics_are_stored_and_filtered(settings, store) -> None:
     with Pipeline(settings, store, workers=1) as pipeline:
         pipeline.process([make_post("10", "@KestrelHelp all sorted now, thanks")], source="test")
     assert store.mention("x:10")["topics"] == []
+
+
+def test_exclusions_find_what_one_alternation_of_the_terms_finds(settings) -> None:
+    # Grouped by first letter for speed; the spans masked must be the plain alternation's.
+    import re
+
+    from listener.matching import _exclusion_pattern, _term_pattern
+    from listener.sources.replay import sample_dir
+
+    texts = [line for path in sorted(sample_dir().iterdir()) if path.is_file()
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    texts += ["an American  Kestrel nest", "xamerican kestrel", "#kestrels", "KESTRELS!",
+              "Kestrel Falcon's", "cumulonimbus, nimbus 2000", "Nimbus 20001", "@nimbus cloud",
+              "keſtrels", "ñandú ñandúes", "日本の Kestrel bird"]
+    term_lists = [brand.exclude for brand in settings.brands if brand.exclude]
+    term_lists.append(["ñandú", "#tag", "@x y", "日本", "kestrel bird", "Kestrel"])
+    for terms in term_lists:
+        plain = re.compile("|".join(_term_pattern(t)
+                                    for t in sorted(terms, key=len, reverse=True)),
+                           re.IGNORECASE)
+        grouped = _exclusion_pattern(terms)
+        for text in texts:
+            lowered = text.lower()
+            assert ([m.span() for m in grouped.finditer(lowered)]
+                    == [m.span() for m in plain.finditer(lowered)]), (terms, text)

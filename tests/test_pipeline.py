@@ -230,6 +230,44 @@ def test_scoring_processes_store_exactly_what_one_process_stores(settings, tmp_p
     assert serial == parallel
 
 
+def test_chunks_stolen_from_the_workers_store_what_one_process_stores(settings, tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    # The main process scores the chunks no worker has started when it needs them: whichever
+    # process scored a chunk, the store ends up the same.
+    from listener import pipeline as module
+
+    monkeypatch.setattr(module, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(module, "CHUNK", 7)
+    stolen = {True: 0, False: 0}
+    real_steal = module._Chunk.steal
+
+    def counting_steal(chunk, scorer):
+        took = real_steal(chunk, scorer)
+        stolen[took] += 1
+        return took
+
+    monkeypatch.setattr(module._Chunk, "steal", counting_steal)
+    # A slow worker, so that the main process surely finds chunks no worker has started.
+    from listener import workers as worker_module
+
+    real_run = worker_module._run
+
+    def slow_run(jobs):
+        time.sleep(0.01)
+        return real_run(jobs)
+
+    slow_run.__module__, slow_run.__qualname__ = worker_module.__name__, "_run"  # by name
+    monkeypatch.setattr(worker_module, "_run", slow_run)
+    dumps = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.db") as store, \
+                Pipeline(settings, store, workers=workers) as pipeline:
+            pipeline.run_once()
+            dumps.append(dump(store))
+    assert dumps[0] == dumps[1]
+    assert stolen[True] > 0 and stolen[False] > 0  # chunks scored here, and by the worker
+
+
 def test_a_post_in_two_batches_in_flight_is_stored_once(settings, store: Store,
                                                         monkeypatch) -> None:
     # With workers, batch 2 is scored before batch 1 is stored: it must still see batch 1.

@@ -170,3 +170,29 @@ def test_cli_query_test() -> None:
     result = runner.invoke(main, ["query", "test", "refund AND (late", "x"])
     assert result.exit_code == 2
     assert "position 17: expected ')'" in result.output
+
+
+def test_the_substring_gate_never_changes_a_verdict(settings) -> None:
+    # Queries settle most posts by looking for their words as substrings before splitting
+    # the text into words; on the sample, every verdict is the ungated one.
+    from earful.query.local import _compiled
+    from listener.formats import read_posts
+    from listener.sources.replay import sample_dir
+
+    texts = [post.text for platform in ("x", "reddit")
+             for path in sorted(sample_dir().glob(f"{platform}*"))
+             for post in read_posts(path, platform) if hasattr(post, "text")]
+    texts += [post for _, _, _, verdicts in CASES for post, _ in verdicts]
+    texts += ["Kestrel’s refunds", "KESTREL PLUS renewal", "#kestrelplus", "@KestrelHelp's reply"]
+    queries = [Query(topic.query) for topic in settings.topics]
+    queries += [Query(case[0]) for case in CASES]
+    queries += [Query('"kestrel plus" NEAR/3 refund*'), Query("kestrel's OR @kestrelhelp")]
+    matched = 0
+    for query in queries:
+        for text in texts:
+            gated = query.matches(Document(text, platform="x", author="dana", language="es"))
+            plain = _compiled(query.tree)(Document(text, platform="x", author="dana",
+                                                   language="es"))
+            assert gated is plain, (query, text)
+            matched += gated
+    assert matched > 100

@@ -81,3 +81,42 @@ def test_not_a_database(tmp_path: Path) -> None:
     path.write_text("this is not sqlite " * 100)
     with pytest.raises(StoreError, match="cannot open as an Earful store"):
         Store(path)
+
+
+def test_a_packed_score_unpacks_equal_and_stores_the_same_row(tmp_path: Path) -> None:
+    # Scoring processes send scores packed as the store writes them.
+    from earful.store import pack_score, unpack_score
+
+    churn = ChurnSignal(0.85, "Kestrel", "Trovia", ["switching to Trovia", "bye"], False, True)
+    scores = [a_score(), Score(-0.61, 0.0, 0.4, 0.6, "negative", "text", "en", 0.6, 0.93,
+                               "complaint cues: 'refund'", churn, True, "high", 4.5,
+                               ["churn intent 0.85: leaving Kestrel", "émoji 😡"], "1"),
+              Score(None, None, None, None, "unscored", "none", "de", 0.8312, 0.14,
+                    "no complaint cues (de lexicon)", ChurnSignal(), False, "low", 0.0, [],
+                    "1")]
+    for score in scores:
+        assert unpack_score(pack_score(score)) == score
+    rows = []
+    for name, packed in (("plain", False), ("packed", True)):
+        with Store(tmp_path / f"{name}.db") as store:
+            items = [Scored(make_post(str(i), "Kestrel ok"), KESTREL,
+                            None if packed else score,
+                            packed=pack_score(score) if packed else None)
+                     for i, score in enumerate(scores)]
+            store.save(items)
+            rows.append([row[:-1] for row in  # all but scored_at
+                         store.conn.execute("SELECT * FROM scores ORDER BY mention_id")]
+                        + store.conn.execute("SELECT id, language FROM mentions").fetchall())
+    assert rows[0] == rows[1] and len(rows[0]) == 6
+
+
+def test_a_packed_score_is_unpacked_only_when_read() -> None:
+    from earful.store import pack_score
+
+    item = Scored(make_post("1", "Kestrel ok"), KESTREL, None,
+                  packed=pack_score(a_score("medium")))
+    assert item.scored and item.risk == "medium"
+    assert item._score is None  # not unpacked for that
+    assert item.score == a_score("medium")
+    unchanged = Scored(make_post("2", "Kestrel ok"), KESTREL, None)
+    assert not unchanged.scored and unchanged.risk is None and unchanged.score is None

@@ -12,7 +12,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
+from typing import Any, Generic, TypeVar
 
 from earful.models import Post
 from earful.query.syntax import And, Field, Near, Node, Not, Or, Phrase, Term
@@ -21,9 +22,36 @@ _TOKEN = re.compile(r"[@#]?\w+(?:'\w+)*")
 _LINK = re.compile(r"https?://|www\.\w", re.IGNORECASE)
 
 
+def _folded(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
 def tokens(text: str) -> list[str]:
     """The words of ``text`` as the query sees them (lower case, ``@``/``#`` kept)."""
-    return _TOKEN.findall(text.lower().replace("’", "'"))
+    return _TOKEN.findall(_folded(text))
+
+
+_T = TypeVar("_T")
+
+
+class _cached(Generic[_T]):
+    """``functools.cached_property`` without its lock (Python < 3.12 takes one on every first
+    read): the same cached value, at a fraction of the cost. Documents are not shared between
+    threads while they are read."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 @dataclass
@@ -51,19 +79,24 @@ class Document:
                    author=(author.handle or author.native_id) if author else None,
                    community=post.community, language=language)
 
-    @cached_property
-    def words(self) -> list[str]:
-        return tokens(self.text)
+    @_cached
+    def folded(self) -> str:
+        """The text the words are read from: every word (in each of its forms) is in it."""
+        return _folded(self.text)
 
-    @cached_property
+    @_cached
+    def words(self) -> list[str]:
+        return _TOKEN.findall(self.folded)
+
+    @_cached
     def bare(self) -> list[str]:
         return [w.lstrip("@#") for w in self.words]
 
-    @cached_property
+    @_cached
     def stems(self) -> list[str]:
         return [w.removesuffix("'s") for w in self.bare]  # "Kestrel's" names Kestrel
 
-    @cached_property
+    @_cached
     def forms(self) -> set[str]:
         """Every form a query word may match a word of the text by: the word itself, without
         its ``@``/``#``, and without a possessive ``'s``."""
@@ -75,11 +108,11 @@ class Document:
                 forms.add(bare.removesuffix("'s"))
         return forms
 
-    @cached_property
+    @_cached
     def sorted_forms(self) -> list[str]:
         return sorted(self.forms)
 
-    @cached_property
+    @_cached
     def positions(self) -> dict[str, list[int]]:
         """Where each word occurs, under each form a query word may match it by."""
         index: dict[str, list[int]] = {}
@@ -88,7 +121,7 @@ class Document:
                 index.setdefault(form, []).append(at)
         return index
 
-    @cached_property
+    @_cached
     def lang(self) -> str | None:
         value = self.language() if callable(self.language) else self.language
         return value.lower().split("-")[0] if value else None
@@ -108,8 +141,50 @@ Test = Callable[[Document], bool]
 
 
 def compiled(node: Node) -> Test:
-    """``node`` as a function of a document (keep it: a query runs on every collected post)."""
-    return _compiled(node)
+    """``node`` as a function of a document (keep it: a query runs on every collected post).
+
+    Most posts match no topic: where the query needs one of a few words and the text holds
+    none of them, that is settled by substring search, without splitting the text into words.
+    """
+    test = _compiled(node)
+    needed = _needed(node)
+    if not needed:
+        return test
+    # Single words as one set of substring searches, the rest (phrases) after them.
+    words = tuple(sorted((n[0] for n in needed if len(n) == 1), key=len, reverse=True))
+    phrases = tuple(n for n in needed if len(n) > 1)
+
+    def gated(doc: Document) -> bool:
+        folded = doc.folded
+        return (any(w in folded for w in words)
+                or any(all(w in folded for w in p) for p in phrases)) and test(doc)
+
+    return gated
+
+
+Needed = frozenset[tuple[str, ...]]
+
+
+def _needed(node: Node) -> Needed | None:
+    """Sets of strings, all of one of which are in the folded text of every document
+    ``node`` matches; None when there are none such (a NOT, a field). Each form a query word
+    can match (``#kestrel``, ``kestrel's``, ``refunds`` for ``refund*``) holds the word."""
+    if isinstance(node, Term | Phrase):
+        return frozenset((tuple(dict.fromkeys(_parts(node)[0])),))
+    if isinstance(node, Or):
+        found: set[tuple[str, ...]] = set()
+        for child in node.children:
+            needed = _needed(child)
+            if needed is None:
+                return None
+            found |= needed
+        return frozenset(found)
+    if isinstance(node, And):
+        options = [n for n in map(_needed, node.children) if n is not None]
+        return min(options, key=len) if options else None
+    if isinstance(node, Near):
+        return _needed(node.left) or _needed(node.right)
+    return None
 
 
 @cache
