@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from alerts.channels import Channels, DeliveryFailed, Message, NotConfigured
@@ -24,6 +25,28 @@ from earful.store import Store
 log = logging.getLogger(__name__)
 
 RETRY_FIRST = 30.0  # seconds before the first retry
+
+
+class _Due(NamedTuple):
+    """A pending delivery whose time has come, with what it says."""
+
+    id: int
+    alert_id: int
+    channel: str
+    address: str
+    idempotency_key: str
+    digest: int
+    attempts: int
+    severity: str
+    title: str
+    body: str
+    link: str | None
+    kind: str
+    count: int
+
+
+_DUE_COLUMNS = ("d.id, d.alert_id, d.channel, d.address, d.idempotency_key, d.digest, "
+                "d.attempts, a.severity, a.title, a.body, a.link, a.kind, a.count")
 
 
 @dataclass(slots=True)
@@ -68,34 +91,32 @@ class Deliverer:
     def deliver_due(self) -> DeliveryReport:
         now = self.clock()
         report = DeliveryReport()
-        rows = self.store.conn.execute(
-            "SELECT d.id, d.alert_id, d.channel, d.address, d.idempotency_key, d.digest, "
-            "d.attempts, a.severity, a.title, a.body, a.link, a.facts, a.kind, a.count "
-            "FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id "
-            "WHERE d.status = 'pending' AND d.due_at <= ? ORDER BY d.id",
-            (utc_iso(now),)).fetchall()
-        singles = [row for row in rows if not row[5]]
-        digests: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        rows = [_Due(*row) for row in self.store.conn.execute(
+            f"SELECT {_DUE_COLUMNS} FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id "
+            "WHERE d.status = 'pending' AND d.due_at <= ? ORDER BY d.id", (utc_iso(now),))]
+        digests: dict[tuple[str, str], list[_Due]] = defaultdict(list)
         for row in rows:
-            if row[5]:
-                digests[(row[2], row[3])].append(row)
-        for row in singles:
-            message = Message(row[8], _body(row[9], row[10], row[13]), row[7], row[4],
-                              {"alert": row[1], "kind": row[12], "link": row[10]})
-            self._send([row], row[2], row[3], message, row[7] == "critical", now, report)
+            if row.digest:
+                digests[(row.channel, row.address)].append(row)
+                continue
+            message = Message(row.title, _body(row.body, row.link, row.count), row.severity,
+                              row.idempotency_key,
+                              {"alert": row.alert_id, "kind": row.kind, "link": row.link})
+            self._send([row], row.channel, row.address, message, row.severity == "critical",
+                       now, report)
         for (channel, address), group in digests.items():
-            lines = [f"• [{row[12]}] {row[8]}" + (f"  ({row[10]})" if row[10] else "")
+            lines = [f"• [{row.kind}] {row.title}" + (f"  ({row.link})" if row.link else "")
                      for row in group]
             message = Message(f"Earful digest: {len(group)} low-priority alert(s)",
                               "\n".join(lines), "low",
-                              "earful-digest-" + "-".join(str(row[0]) for row in group),
-                              {"alerts": [row[1] for row in group]})
+                              "earful-digest-" + "-".join(str(row.id) for row in group),
+                              {"alerts": [row.alert_id for row in group]})
             self._send(group, channel, address, message, False, now, report)
         return report
 
-    def _send(self, rows: list[tuple], channel: str, address: str, message: Message,
+    def _send(self, rows: list[_Due], channel: str, address: str, message: Message,
               critical: bool, now: datetime, report: DeliveryReport) -> None:
-        ids = [row[0] for row in rows]
+        ids = [row.id for row in rows]
         config = self.config.channels.get(channel)
         wait = None if critical or config is None else quiet_until(config, now)
         wait = wait or self._rate_wait(channel, config, now)
@@ -111,7 +132,7 @@ class Deliverer:
                          "WHERE id = ?", str(error))
             report.skipped += len(ids)
         except DeliveryFailed as error:
-            attempts = max(row[6] for row in rows) + 1
+            attempts = max(row.attempts for row in rows) + 1
             delay = min(self.config.retry_max, RETRY_FIRST * 2 ** (attempts - 1))
             delay *= random.uniform(0.8, 1.0)  # jitter: retries of many alerts spread out
             due = utc_iso(now + timedelta(seconds=delay))
@@ -141,7 +162,7 @@ class Deliverer:
             (channel, utc_iso(now - timedelta(seconds=window)), count))]
         if len(sent) < count:
             return None
-        oldest = datetime.fromisoformat(sent[-1].replace("Z", "+00:00"))
+        oldest = datetime.fromisoformat(sent[-1])
         return oldest + timedelta(seconds=window)
 
     def _update(self, ids: list[int], sql: str, value: str) -> None:

@@ -98,12 +98,11 @@ class Detector:
                 facts={"priority": priority, "rule": rule})
 
     def _sla(self, now: datetime) -> Iterator[AlertEvent]:
-        for (event_id, case_id, clock, kind, deadline, team, assignee,
+        for (_, case_id, clock, kind, deadline, team, assignee,
              priority) in self._scan(
                 "sla_events", "sla_events", "at", now,
                 "SELECT id, case_id, clock, kind, deadline, team, assignee, priority "
                 "FROM sla_events WHERE id > ? AND deadline >= ? ORDER BY id", (_stale(now),)):
-            del event_id
             breach = kind == "breached"
             what = clock.replace("_", " ")
             yield AlertEvent(

@@ -38,10 +38,6 @@ class Target:
     reason: str = ""
 
 
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 class Alerts:
     """The alert book.
 
@@ -113,7 +109,7 @@ class Alerts:
                 conn.execute("UPDATE alerts SET steps_done = 1 WHERE id = ?", (alert_id,))
                 return 1
             return 0
-        raised = _parse(alert["raised_at"])
+        raised = datetime.fromisoformat(alert["raised_at"])
         done = alert["steps_done"]
         taken = 0
         for index in range(done, len(policy.steps)):

@@ -43,7 +43,8 @@ class AlertRunner:
 
     def __init__(self, settings: Settings, store: Store, *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 console: Console | None = None, channels: Channels | None = None) -> None:
+                 console: Console | None = None, channels: Channels | None = None,
+                 record_sla: bool = True) -> None:
         self.settings = settings
         self.store = store
         self.clock = clock
@@ -52,14 +53,16 @@ class AlertRunner:
         self.spikes = SpikeDetector(settings)
         self._spiked: set[str] = set()
         self._sla_checked: datetime | None = None
+        # Off where the responders' own tick already records SLA points (`earful listen`).
+        self.record_sla = record_sla and bool(settings.teams)
         self.channels = channels or Channels(settings, console)
         self.deliverer = Deliverer(store, settings, self.channels, clock)
 
     def run_pass(self) -> PassReport:
         now = self.clock()
         report = PassReport()
-        if self.settings.teams and (self._sla_checked is None
-                                    or now - self._sla_checked >= SLA_EVERY):
+        if self.record_sla and (self._sla_checked is None
+                                or now - self._sla_checked >= SLA_EVERY):
             # SLA clocks cross their points with time alone, and checking them reads every
             # open case: once a minute, not on each pass a stored batch wakes.
             from responders.queue import record_sla_events  # alerts read what responders write

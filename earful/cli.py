@@ -249,8 +249,8 @@ def listen(app: App, once: bool, sources: tuple[str, ...], log_json: bool,
         if intake is not None:
             intake.tick()
     # Alerts print on the console channel above the summary (JSON output stays clean).
-    report = AlertRunner(app.settings, app.store,
-                         console=err_console if as_json else console).run_pass()
+    report = AlertRunner(app.settings, app.store, console=err_console if as_json else console,
+                         record_sla=intake is None).run_pass()
     _print_runs(runs, as_json, intake)
     if not as_json and report.raised:
         console.print(f"{report.raised} alert(s) raised: earful alert list")

@@ -395,6 +395,17 @@ _INSERT_SCORE = (
 )
 
 
+# Ids per `IN (...)` query: old SQLite builds allow 999 bound parameters.
+IN_CHUNK = 900
+
+
+def in_chunks(values: Sequence[Any]) -> Iterator[tuple[Sequence[Any], str]]:
+    """``values`` in slices small enough for one ``IN (...)``, each with its placeholders."""
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start : start + IN_CHUNK]
+        yield chunk, ", ".join("?" * len(chunk))
+
+
 def _json(value: Any) -> str:
     return orjson.dumps(value, default=str).decode()
 
@@ -470,10 +481,9 @@ class Store:
     def stored_texts(self, ids: Sequence[str]) -> dict[str, str]:
         """The stored text of those ids that are already in the store."""
         found: dict[str, str] = {}
-        for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
-            chunk = ids[start : start + 900]
-            sql = f"SELECT id, text FROM mentions WHERE id IN ({', '.join('?' * len(chunk))})"
-            found.update(self.conn.execute(sql, chunk).fetchall())
+        for chunk, marks in in_chunks(ids):
+            found.update(self.conn.execute(
+                f"SELECT id, text FROM mentions WHERE id IN ({marks})", chunk).fetchall())
         return found
 
     def save(self, items: Iterable[Scored], *, checkpoint: tuple[str, Any] | None = None,

@@ -141,7 +141,8 @@ class Listener:
         # stored batch (see `_wake_alerts`), so a high-risk post pages within seconds.
         from alerts.runner import AlertRunner  # the listener feeds alerts, not back
 
-        self._alerts = AlertRunner(self.settings, Store(self.store.path), clock=self.clock)
+        self._alerts = AlertRunner(self.settings, Store(self.store.path), clock=self.clock,
+                                   record_sla=self.intake is None)
         self.scheduler.add_job(self._alerts_pass, IntervalTrigger(seconds=30, timezone=UTC),
                                id="alerts", name="alerts", max_instances=1, coalesce=True)
         self.pipeline.after_store.append(self._wake_alerts)

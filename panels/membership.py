@@ -20,10 +20,7 @@ from pathlib import Path
 from earful.config import Settings
 from earful.errors import EarfulError
 from earful.models import PLATFORMS, account_key, author_accounts
-from earful.store import Store, now_iso
-
-# SQLite's limit on bound parameters is 32766 on current builds; stay well under it.
-_CHUNK = 900
+from earful.store import Store, in_chunks, now_iso
 
 
 @dataclass(slots=True)
@@ -72,9 +69,7 @@ class Memberships:
         wanted = sorted({key for group in keys for key in group})
         panels: dict[str, set[str]] = defaultdict(set)
         loyalty: dict[str, str] = {}
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            marks = ", ".join("?" * len(chunk))
+        for chunk, marks in in_chunks(wanted):
             for account, panel in self.store.conn.execute(
                     f"SELECT account, panel FROM panel_members WHERE account IN ({marks})", chunk):
                 panels[account].add(panel)
