@@ -141,6 +141,10 @@ class SourceConfig(_Model):
     lookback: Seconds = 86400.0  # how far back a live source's first run reaches
     max_pages: int = Field(default=10, ge=1, le=1000)  # pages per stream per run
     archive: bool = False  # X: backfill with full-archive search (needs that access level)
+    # Live sources: panels whose members' own posts this source reads ("*": every panel that
+    # collects), each member once per `panel_every`, spread over the runs in between.
+    panels: list[str] = []
+    panel_every: Seconds = 3600.0
 
     @field_validator("subreddits", "watch")
     @classmethod
@@ -172,6 +176,9 @@ class SourceConfig(_Model):
                 raise ValueError("a replay source needs paths = [...] (files or globs)")
         elif self.platform not in (None, self.type):
             raise ValueError(f"a {self.type} source reads platform {self.type!r}")
+        if self.panels and self.type == "replay":
+            raise ValueError("panels = [...] is for live sources: a replay source keeps panel "
+                             "members' posts anyway")
         return self
 
 
@@ -246,12 +253,63 @@ def _account(value: str) -> str:
 Account = Annotated[str, AfterValidator(_account)]
 
 
-class PanelConfig(_Model):
-    """A named audience (loyalty members' handles, "UK runners") known by its accounts."""
+class PanelRule(_Model):
+    """How a rule panel finds its members; refreshed every ``refresh`` seconds.
 
-    name: str = Field(min_length=1)
+    - ``mentions``: authors with at least ``min`` posts naming ``brand`` (or, without a brand,
+      any brand of ``role``) in the last ``days`` days ("competitor X's fans");
+    - ``churn``: authors with a churn-intent post at risk ``risk`` or above in ``days`` days;
+    - ``loyalty``: loyalty members' linked accounts (``origin``: only those linked that way).
+    """
+
+    kind: Literal["mentions", "churn", "loyalty"]
+    brand: str | None = None
+    role: Literal["brand", "competitor"] | None = None
+    min: int = Field(default=1, ge=1)
+    days: int = Field(default=30, ge=1, le=3650)
+    risk: Literal["medium", "high"] = "high"
+    origin: Literal["discord", "import"] | None = None
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> PanelRule:
+        if self.kind == "mentions" and self.brand is None and self.role is None:
+            raise ValueError("a 'mentions' rule needs brand = 'NAME' or role = 'competitor'")
+        if self.kind != "mentions" and (self.brand is not None or self.role is not None):
+            raise ValueError(f"brand and role belong to 'mentions' rules, not {self.kind!r}")
+        return self
+
+    def describe(self) -> str:
+        """The rule in words (``panel list``/``show``)."""
+        if self.kind == "mentions":
+            what = self.brand or f"any {self.role}"
+            return f"≥{self.min} posts naming {what} in {self.days} d"
+        if self.kind == "churn":
+            return f"a churn post at {self.risk} risk or above in {self.days} d"
+        return "loyalty members" + (f" linked via {self.origin}" if self.origin else "")
+
+
+class PanelConfig(_Model):
+    """A named audience (loyalty members' handles, "UK runners", a competitor's fans).
+
+    A list panel names its ``members``; a rule panel's members come from its ``rule``.
+    ``collect``: live sources that follow panels read the members' own posts.
+    ``retention_days``: posts kept only because of this panel are deleted after that long.
+    """
+
+    name: str = Field(min_length=1, pattern=r"^[\w.-]+$")
     description: str = ""
     members: list[Account] = []
+    rule: PanelRule | None = None
+    collect: bool = True
+    retention_days: int | None = Field(default=None, ge=1)
+    refresh: Seconds = 3600.0
+
+    @model_validator(mode="after")
+    def _members_or_rule(self) -> PanelConfig:
+        if self.rule is not None and self.members:
+            raise ValueError("a rule panel's members come from its rule: drop members = [...] "
+                             "or the rule")
+        return self
 
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -649,12 +707,22 @@ class Settings(_Model):
                     raise ValueError(f"{where}.when.topic: no topic named {topic!r}")
             priorities.add(rule.priority)
         self._alerts_are_consistent(people)
+        self._panels_are_consistent(brands)
         if self.sla:
             missing_sla = sorted(priorities - set(self.sla))
             if missing_sla:
                 raise ValueError(f"sla: no policy for priority {missing_sla[0]!r} "
                                  f"(policies: {sorted(self.sla)})")
         return self
+
+    def _panels_are_consistent(self, brands: set[str]) -> None:
+        # Panels named by sources may also be created later from the CLI: only "*" and names
+        # are checked for form here; rule brands must be configured brands.
+        for index, panel in enumerate(self.panels):
+            rule = panel.rule
+            if rule is not None and rule.brand is not None and rule.brand not in brands:
+                raise ValueError(f"panels[{index}].rule.brand: no brand named {rule.brand!r}; "
+                                 f"brands: {sorted(brands)}")
 
     def _alerts_are_consistent(self, people: set[str]) -> None:
         alerts = self.alerts

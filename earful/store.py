@@ -255,6 +255,35 @@ def m007_alerts(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m008_panel_posts(db: sqlite_utils.Database) -> None:
+    for statement in (
+        # Panels made from the CLI (origin cli) and copies of the config's (origin config,
+        # kept in step by `panels.registry.sync_config`), so members and tags can refer to them.
+        "ALTER TABLE panels ADD COLUMN origin TEXT NOT NULL DEFAULT 'cli'",
+        "ALTER TABLE panels ADD COLUMN rule TEXT",  # JSON of a PanelRule; NULL: a list panel
+        "ALTER TABLE panels ADD COLUMN collect INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE panels ADD COLUMN retention_days INTEGER",
+        "ALTER TABLE panels ADD COLUMN refresh REAL NOT NULL DEFAULT 3600",
+        "ALTER TABLE panels ADD COLUMN refreshed_at TEXT",
+        # Which panels a mention's author was in: written with the mention, and again when
+        # a panel's members change.
+        """CREATE TABLE mention_panels (
+            mention_id TEXT NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+            panel TEXT NOT NULL REFERENCES panels(name) ON DELETE CASCADE,
+            PRIMARY KEY (panel, mention_id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX idx_mention_panels_mention ON mention_panels(mention_id)",
+        # A panel member's post that names no brand: kept for the panel, not a brand mention
+        # (brand views leave it out; retention deletes it).
+        "ALTER TABLE mentions ADD COLUMN panel_only INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX idx_mentions_author ON mentions(author_id)",
+        # Finding an account's author ids by handle (members are added by handle).
+        "CREATE INDEX idx_authors_handle ON authors(platform, lower(handle))",
+    ):
+        db.execute(statement)
+
+
 def now_iso() -> str:
     return utc_iso(datetime.now(UTC)) or ""
 
@@ -304,15 +333,16 @@ class Scored:
     when something reads :attr:`score`, which the store itself never needs to.
     """
 
-    __slots__ = ("_packed", "_score", "matches", "post", "source", "topics")
+    __slots__ = ("_packed", "_score", "matches", "panels", "post", "source", "topics")
 
     def __init__(self, post: Post, matches: list[BrandMatch], score: Score | None,
                  source: str = "", topics: list[str] | None = None, *,
-                 packed: PackedScore | None = None) -> None:
+                 packed: PackedScore | None = None, panels: Sequence[str] = ()) -> None:
         self.post = post
         self.matches = matches
         self.source = source
         self.topics = [] if topics is None else topics
+        self.panels = panels  # the author's panels: a post may name no brand if it has some
         self._score = score
         self._packed = packed
 
@@ -360,7 +390,7 @@ _MENTION_COLUMNS = (
     "id", "platform", "native_id", "kind", "url", "author_id", "author_handle", "author_followers",
     "text", "lang", "language", "created_at", "collected_at", "updated_at", "edited_at",
     "version_id", "thread_id", "parent_id", "community", "likes", "replies", "reposts", "quotes",
-    "engagement", "source", "raw",
+    "engagement", "source", "raw", "panel_only",
 )
 # On a repeat, counts and the text move on; the first collection time is kept.
 _MENTION_UPDATE = ", ".join(
@@ -502,6 +532,7 @@ class Store:
         collected = now_iso()
         mention_rows, author_rows, score_rows, brand_rows, rematched = [], {}, [], [], []
         topic_rows: list[tuple[str, str]] = []
+        panel_rows: list[tuple[str, str]] = []
         for item in items:
             post, packed = item.post, item.packed
             post_id = post.id  # a property that formats the id: read it once
@@ -522,7 +553,9 @@ class Store:
                 collected, utc_iso(post.edited_at), post.version_id, post.thread_id,
                 post.parent_id, post.community, post.likes, post.replies, post.reposts,
                 post.quotes, post.engagement, item.source or None, _json(post.raw),
+                0 if item.matches else 1,
             ))
+            panel_rows.extend((post_id, panel) for panel in item.panels)
             previous = known.get(post_id)
             if previous is None:
                 result.new.append(post_id)
@@ -551,6 +584,9 @@ class Store:
                              brand_rows)
             conn.executemany("INSERT OR REPLACE INTO mention_topics VALUES (?, ?)", topic_rows)
             conn.executemany(_INSERT_SCORE, score_rows)
+            if panel_rows:
+                conn.executemany("INSERT OR IGNORE INTO mention_panels (mention_id, panel) "
+                                 "VALUES (?, ?)", panel_rows)
             if checkpoint is not None:
                 self._write_checkpoint(conn, *checkpoint)
         return result

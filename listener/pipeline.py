@@ -28,6 +28,7 @@ from listener.sources import (
     build_source,
 )
 from listener.workers import Decoded, Job, Outcome, Result, ScoringPool, decode, job, run
+from panels.membership import Memberships
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class BatchResult:
     received: int = 0
     duplicates: int = 0  # the same post twice in one batch
     unmatched: int = 0
+    panel_only: int = 0  # kept because the author is in a panel, though naming no brand
     problems: list[Problem] = field(default_factory=list)
     saved: SaveResult = field(default_factory=SaveResult)
     stored: list[Scored] = field(default_factory=list)
@@ -53,6 +55,7 @@ class SourceRun:
     batches: int = 0
     received: int = 0
     unmatched: int = 0
+    panel_only: int = 0
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -65,6 +68,7 @@ class SourceRun:
         self.batches += 1
         self.received += result.received
         self.unmatched += result.unmatched
+        self.panel_only += result.panel_only
         self.new += len(result.saved.new)
         self.updated += len(result.saved.updated)
         self.unchanged += len(result.saved.refreshed)
@@ -115,6 +119,7 @@ class _Scoring:
     result: BatchResult
     posts: list[Post]
     known: dict[str, str]
+    panels: list[list[str]]  # each post's author's panels
     results: list[Result] | None = None  # when scored in this process at once
     chunks: list[_Chunk] = field(default_factory=list)
 
@@ -146,6 +151,8 @@ class Pipeline:
         self.store = store
         self.scorer = scorer or Scorer(settings)
         self.after_store: list[AfterStore] = []
+        # Panel members' posts are kept even when they name no brand.
+        self.memberships = Memberships(store, settings)
         count = settings.pipeline.worker_count if workers is None else workers
         # The main process is one of the `count` scoring processes: besides storing, it scores
         # the chunks the workers have not started when it needs them, so no core is
@@ -209,8 +216,10 @@ class Pipeline:
         result.duplicates = result.received - len(unique)
         posts = list(unique.values())
         known = self.store.stored_texts([post.id for post in posts])
-        jobs = [job(post, known.get(post.id) == post.text) for post in posts]
-        scoring = _Scoring(batch, result, posts, known)
+        panels = self.memberships.panels_of(posts)
+        jobs = [job(post, known.get(post.id) == post.text, bool(of))
+                for post, of in zip(posts, panels, strict=True)]
+        scoring = _Scoring(batch, result, posts, known, panels)
         if self.pool is not None and len(jobs) >= PARALLEL_MIN:
             pieces = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
             futures = self.pool.submit(pieces)
@@ -248,17 +257,21 @@ class Pipeline:
             # Read again: a batch stored while this one was scored may hold the same posts.
             known = self.store.stored_texts([post.id for post in scoring.posts])
         items = []
-        for post, outcome in zip(scoring.posts, outcomes, strict=True):
+        for post, outcome, panels in zip(scoring.posts, outcomes, scoring.panels, strict=True):
             if outcome is None:
                 result.unmatched += 1
                 continue
             matches, score, topics = outcome
+            if not matches:
+                result.panel_only += 1
             if score is None and known.get(post.id) != post.text:
                 score = self.scorer.score_post(post, matches)  # edited meanwhile: rare
             if isinstance(score, tuple):  # packed by a worker
-                items.append(Scored(post, matches, None, result.source, topics, packed=score))
+                items.append(Scored(post, matches, None, result.source, topics, packed=score,
+                                    panels=panels))
             else:
-                items.append(Scored(post, matches, score, result.source, topics))
+                items.append(Scored(post, matches, score, result.source, topics,
+                                    panels=panels))
         result.saved = self.store.save(items, checkpoint=scoring.batch.checkpoint, known=known)
         result.stored = [item for item in items if item.scored]
         return result

@@ -20,42 +20,45 @@ from earful.store import PackedScore, pack_score
 from listener.scoring import Request, Scorer
 
 # (text, platform, subreddit or None, platform language tag, followers, engagement,
-#  author handle, whether the stored text is the same, so only matching is needed)
-Job = tuple[str, str, str | None, str | None, int | None, int, str | None, bool]
-# None: names no brand; else (brand matches, the score packed as the store writes it, or None
-# when unchanged, topics)
+#  author handle, whether the stored text is the same, so only matching is needed,
+#  whether to keep the post even if it names no brand: its author is in a panel)
+Job = tuple[str, str, str | None, str | None, int | None, int, str | None, bool, bool]
+# None: names no brand (and not kept); else (brand matches, the score packed as the store
+# writes it, or None when unchanged, topics)
 Outcome = tuple[tuple[tuple[str, str, str], ...], PackedScore | None, list[str]] | None
 
 _scorer: Scorer | None = None  # the worker's own (inherited when forked)
 
 
-def job(post: Post, unchanged: bool) -> Job:
+def job(post: Post, unchanged: bool, keep: bool = False) -> Job:
     author = post.author
     return (post.text, post.platform, post.community if post.platform == "reddit" else None,
             post.lang, author.followers if author else None, post.engagement,
-            (author.handle or author.native_id) if author else None, unchanged)
+            (author.handle or author.native_id) if author else None, unchanged, keep)
 
 
 Result = tuple[list[BrandMatch], Score | None, list[str]] | None
 
 
 def run(scorer: Scorer, jobs: Sequence[Job]) -> list[Result]:
-    """Match and (unless unchanged) score each job: None for a post that names no brand."""
+    """Match and (unless unchanged) score each job: None for a post that names no brand
+    and is not to be kept."""
     matcher = scorer.matcher
     matched = []
-    for text, platform, community, lang, _, _, handle, _ in jobs:
+    for text, platform, community, lang, _, _, handle, _, keep in jobs:
         doc = matcher.document(text, community, platform=platform, author=handle, lang=lang)
         matches = matcher.match_text(text, community, doc=doc)
-        matched.append((matches, matcher.topics(text, doc=doc) if matches else []))
+        wanted = bool(matches) or keep
+        matched.append((matches, matcher.topics(text, doc=doc) if wanted else [], wanted))
     requests = [
         Request(text, matches, lang, followers, engagement, matcher.own_handle(handle))
-        for (matches, _), (text, _, _, lang, followers, engagement, handle, unchanged)
-        in zip(matched, jobs, strict=True) if matches and not unchanged
+        for (matches, _, wanted), (text, _, _, lang, followers, engagement, handle, unchanged, _)
+        in zip(matched, jobs, strict=True) if wanted and not unchanged
     ]
     scores = iter(scorer.score_many(requests))
     return [
-        (matches, None if entry[-1] else next(scores), topics) if matches else None
-        for (matches, topics), entry in zip(matched, jobs, strict=True)
+        (matches, None if entry[7] else next(scores), topics) if wanted else None
+        for (matches, topics, wanted), entry in zip(matched, jobs, strict=True)
     ]
 
 

@@ -1,9 +1,10 @@
 """Who an author is to us: which panels they are in, and whether they are a loyalty member.
 
-Panels come from two places: ``[[panels]]`` in the config (read, never copied into the store,
-so editing the config is the whole change) and the store's ``panel_members`` (managed from the
-CLI, imports and rule panels). Loyalty members' accounts are in ``loyalty_accounts``: linked
-by the community bot (Discord) or imported from the brand's CRM (their public handles).
+Panels' members are in the store's ``panel_members``: added from the CLI and imports, found by
+rule panels, or copied from ``[[panels]]`` in the config (:func:`panels.registry.sync_config`,
+run here, so editing the config is the whole change). Loyalty members' accounts are in
+``loyalty_accounts``: linked by the community bot (Discord) or imported from the brand's CRM
+(their public handles).
 
 An account is a ``platform:handle`` key (:func:`earful.models.account_key`) or an author id;
 an author is looked up under both (:func:`earful.models.author_accounts`).
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from earful.config import Settings
 from earful.errors import EarfulError
-from earful.models import PLATFORMS, account_key, author_accounts
+from earful.models import PLATFORMS, Post, account_key, author_accounts
 from earful.store import Store, in_chunks, now_iso
 
 
@@ -51,12 +52,10 @@ class Memberships:
     """
 
     def __init__(self, store: Store, settings: Settings) -> None:
+        from panels.registry import sync_config
+
         self.store = store
-        self._config: dict[str, set[str]] = defaultdict(set)  # account -> config panels
-        self.config_panels = {panel.name for panel in settings.panels}
-        for panel in settings.panels:
-            for account in panel.members:
-                self._config[account].add(panel.name)
+        sync_config(store, settings)
 
     def of(self, platform: str, handle: str | None, author_id: str | None) -> Membership:
         """One author's membership."""
@@ -80,15 +79,22 @@ class Memberships:
         for group in keys:
             names: set[str] = set()
             for key in group:
-                names |= panels.get(key, set()) | self._config.get(key, set())
+                names |= panels.get(key, set())
             member = next((loyalty[key] for key in group if key in loyalty), None)
             found.append(Membership(sorted(names), member))
         return found
 
+    def panels_of(self, posts: Sequence[Post]) -> list[list[str]]:
+        """Each post's author's panels; one cheap read when no panel has members."""
+        if self.store.conn.execute("SELECT 1 FROM panel_members LIMIT 1").fetchone() is None:
+            return [[] for _ in posts]
+        authors = [(post.platform, post.author.handle, post.author.id) if post.author else
+                   (post.platform, None, None) for post in posts]
+        return [found.panels for found in self.of_many(authors)]
+
     def known_panels(self) -> set[str]:
         """Panels defined in the config or in the store."""
-        stored = {name for (name,) in self.store.conn.execute("SELECT name FROM panels")}
-        return self.config_panels | stored
+        return {name for (name,) in self.store.conn.execute("SELECT name FROM panels")}
 
     def link(self, loyalty_id: str, platform: str, handle: str, *,
              origin: str = "import") -> bool:

@@ -17,6 +17,7 @@ import orjson
 import pytest
 
 from benchmarks.synthetic import x_response_lines
+from earful.models import author_accounts
 from earful.store import Store
 from listener.pipeline import Pipeline
 from listener.sources.replay import ReplaySource
@@ -47,14 +48,42 @@ def by_category(category: str) -> list[str]:
     return [mention_id for mention_id, label in LABELS.items() if label["category"] == category]
 
 
-def test_every_post_is_tagged_with_exactly_the_brands_it_names(sample_store: Store) -> None:
+def sample_authors(settings) -> dict[str, list[str]]:
+    """Each sample post's author accounts, read from the sample files themselves."""
+    accounts = {}
+    for name, config in settings.sources.items():
+        if config.type != "replay" or not config.enabled:
+            continue
+        source = ReplaySource(name, config.platform, config.paths, base_dir=settings.base_dir)
+        for batch in source.batches(Store(":memory:")):
+            for post in batch.posts:
+                author = post.author  # None: a deleted account
+                accounts[post.id] = author_accounts(post.platform, author.handle, author.id) \
+                    if author else []
+    return accounts
+
+
+def test_every_post_is_tagged_with_exactly_the_brands_it_names(settings, sample_store) -> None:
     rows = stored(sample_store)
+    vip = set(next(panel for panel in settings.panels if panel.name == "vip").members)
+    authors = sample_authors(settings)
+    panel_only = dict(sample_store.conn.execute("SELECT id, panel_only FROM mentions"))
+    tagged = {mention_id for (mention_id,) in sample_store.conn.execute(
+        "SELECT mention_id FROM mention_panels WHERE panel = 'vip'")}
+    kept_for_panel = 0
     for mention_id, label in LABELS.items():
+        member = bool(vip & set(authors[mention_id]))
+        assert (mention_id in tagged) == member, mention_id
         if label["brands"]:
             assert rows[mention_id]["brands"] == set(label["brands"]), mention_id
+            assert not panel_only[mention_id]
+        elif member:  # a panel member's post is followed even when it names no brand
+            assert "brands" not in rows[mention_id] and panel_only[mention_id], mention_id
+            kept_for_panel += 1
         else:
             assert mention_id not in rows, f"{mention_id} names no brand but was stored"
-    assert len(rows) == sum(1 for label in LABELS.values() if label["brands"])
+    assert kept_for_panel >= 1
+    assert len(rows) == sum(1 for label in LABELS.values() if label["brands"]) + kept_for_panel
 
 
 def test_churn_threats_against_us_are_high_risk(sample_store: Store) -> None:
@@ -226,7 +255,10 @@ def test_scoring_processes_store_exactly_what_one_process_stores(settings, tmp_p
             assert (pipeline.pool is not None) == (workers > 1)
             results.append((dump(store), sum(run.new for run in runs)))
     (serial, serial_new), (parallel, parallel_new) = results
-    assert serial_new == parallel_new == len([m for m, lab in LABELS.items() if lab["brands"]])
+    vip = set(next(panel for panel in settings.panels if panel.name == "vip").members)
+    followed = [m for m, accounts in sample_authors(settings).items()
+                if LABELS[m]["brands"] or vip & set(accounts)]
+    assert serial_new == parallel_new == len(followed)
     assert serial == parallel
 
 

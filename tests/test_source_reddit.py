@@ -25,7 +25,7 @@ from tenacity import wait_none
 
 from earful.config import Settings
 from earful.errors import MissingCredentials, RateLimited, SourceError
-from earful.models import Post
+from earful.models import Post, author_accounts
 from earful.store import Store
 from listener.formats import ParseError, Problem
 from listener.formats.reddit import post_from_thing
@@ -120,7 +120,8 @@ def position(fullname: str) -> int:
 
 def named_in_a_full_run(settings: Settings) -> set[str]:
     """What a complete first run of every stream must store: the readable things its walks
-    reach (back one day, the default lookback) that the stream keeps and that name a brand."""
+    reach (back one day, the default lookback) that the stream keeps and that name a brand or
+    whose author is in a panel (followed whatever they say)."""
     floor = RECORDED - timedelta(days=1)
     # The fixture's r/birding results are Reddit's loose matches: search:0 drops them.
     loose = {t["data"]["name"] for t in things("search_kestrel")
@@ -131,7 +132,15 @@ def named_in_a_full_run(settings: Settings) -> set[str]:
     by_name = {t["data"]["name"]: t for t in things(*NEW_PAGES, *COMMENT_PAGES, "search_kestrel",
                                                    "search_trovia")}
     matcher = Matcher(settings.brands)
-    return {name for name in delivered if matcher.match(post_from_thing(by_name[name]))}
+    members = {account for panel in settings.panels for account in panel.members}
+
+    def followed(post: Post) -> bool:
+        author = post.author
+        return bool(author and members & set(author_accounts("reddit", author.handle,
+                                                             author.id)))
+
+    return {name for name in delivered
+            if matcher.match(post := post_from_thing(by_name[name])) or followed(post)}
 
 
 # -- construction ---------------------------------------------------------------------------
