@@ -119,6 +119,8 @@ class Detector:
             "SELECT m.rowid, m.id, m.platform, m.author_handle, m.author_id, m.author_followers, "
             "m.text, s.churn_intent, s.churn_target, s.language FROM mentions m "
             "JOIN scores s ON s.mention_id = m.id WHERE m.rowid > ? AND m.created_at >= ? "
+            # A panel member's post naming no brand is not a threat to leave us.
+            "AND m.panel_only = 0 "
             "AND s.churn_intent >= ? AND s.opportunity = 0 ORDER BY m.rowid",
             (_stale(now), self.config.churn_min),
             id_column="rowid"))

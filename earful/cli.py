@@ -100,6 +100,7 @@ def filter_options(func: F) -> F:
         click.option("--since", help="From this time: 2026-11-01, 2026-11-01T09:00, 7d, 36h."),
         click.option("--until", help="Before this time (same forms as --since)."),
         click.option("--lang", "language", help="Only this language (ISO 639-1, e.g. es)."),
+        click.option("--panel", help="A panel's posts (its members' posts, brand or not)."),
     ]
     for option in reversed(options):
         func = option(func)

@@ -54,15 +54,24 @@ class Filters:
     sentiment: str | None = None  # positive | neutral | negative | unscored
     language: str | None = None
     query: str | None = None  # SQLite FTS5 syntax: words, "phrases", OR, NOT, prefix*
+    # A panel's posts, brand mentions or not; without one, only brand mentions (a panel
+    # member's posts that name no brand are panel data, not mentions of a brand).
+    panel: str | None = None
 
     def where(self, mention: str = "m", score: str = "s") -> tuple[str, list[Any]]:
-        """SQL conditions (joined with AND; ``1`` when empty) and their parameters."""
+        """SQL conditions (joined with AND) and their parameters."""
         clauses: list[str] = []
         params: list[Any] = []
         if self.brand:
             clauses.append(f"EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = "
                            f"{mention}.id AND b.brand = ? COLLATE NOCASE)")
             params.append(self.brand)
+        if self.panel:
+            clauses.append(f"EXISTS (SELECT 1 FROM mention_panels p WHERE p.panel = ? "
+                           f"AND p.mention_id = {mention}.id)")
+            params.append(self.panel)
+        else:
+            clauses.append(f"NOT {mention}.panel_only")
         if self.topic:
             clauses.append(f"EXISTS (SELECT 1 FROM mention_topics t WHERE t.mention_id = "
                            f"{mention}.id AND t.topic = ? COLLATE NOCASE)")

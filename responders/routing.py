@@ -138,7 +138,9 @@ class Router:
             if verdict.matched:
                 return Decision(rule.team, rule.responder, rule.priority, rule.name,
                                 [check.why for check in verdict.checks])
-        if candidate.risk in self.config.open_risk:
+        # A panel member's post that names no brand is about something else unless a rule
+        # on panels or members says otherwise.
+        if candidate.risk in self.config.open_risk and candidate.brands:
             return Decision(self.config.default_team, None, self.config.default_priority, None,
                             [f"risk {candidate.risk} opens a case; no rule selected it"])
         return None
@@ -154,6 +156,9 @@ class Router:
 
     def _checks(self, name: str, when: RuleCondition, c: Candidate) -> Sequence[Check]:
         checks: list[Check] = []
+        if not c.brands and not when.panel and when.member is None:
+            checks.append(Check("brand", False, "names no brand (a panel member's other posts "
+                                "are routed only by rules on panel or member)"))
 
         def among(condition: str, wanted: Sequence[Any], actual: Any) -> None:
             if wanted:

@@ -42,7 +42,8 @@ def settings():
 
 def test_panel_members_from_config_and_store_route_by_their_rule(settings, store) -> None:
     # "press" is a panel managed in the store (from the CLI or an import), not in the config.
-    store.conn.execute("INSERT INTO panels (name, description, created_at) VALUES ('press', 'journalists', '2026-11-01')")
+    store.conn.execute("INSERT INTO panels (name, description, created_at) "
+                       "VALUES ('press', 'journalists', '2026-11-01')")
     store.conn.execute("INSERT INTO panel_members VALUES "
                        "('press', 'reddit:scoopwriter', '2026-11-01', 'cli')")
     stored(settings, store,

@@ -213,7 +213,8 @@ def compare(current: TermCounts, previous: TermCounts, *, kind: str = "words", t
     make them look like a trend. The score is a z-score: a term is "rising" or "falling" only
     when ``|z| >= Z_SIGNIFICANT`` and it is in at least ``min_posts`` posts in the period where
     it is larger. Status "new" (not in the previous period) and "gone" (not in the current one)
-    take precedence, but a new or gone term is listed in rising or falling only on the same test.
+    take precedence, but a new or gone term is listed in rising or falling only on the same test:
+    whatever the period's size, a term needs about nine posts to be reported as new and rising.
 
     Rising is ordered by score descending and falling by score ascending; ties, and "top", go
     by post count descending, then by term.
