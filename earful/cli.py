@@ -242,6 +242,7 @@ def listen(app: App, once: bool, sources: tuple[str, ...], log_json: bool,
         return
     from alerts.runner import AlertRunner
     from listener.pipeline import Pipeline
+    from panels.upkeep import upkeep
     from responders.intake import attach
 
     with Pipeline(app.settings, app.store) as pipeline:
@@ -249,6 +250,7 @@ def listen(app: App, once: bool, sources: tuple[str, ...], log_json: bool,
         runs = pipeline.run_once(only=sources)
         if intake is not None:
             intake.tick()
+    upkeep(app.store, app.settings)  # rule panels from what was just stored; retention
     # Alerts print on the console channel above the summary (JSON output stays clean).
     report = AlertRunner(app.settings, app.store, console=err_console if as_json else console,
                          record_sla=intake is None).run_pass()
@@ -1072,3 +1074,7 @@ def oncall(app: App, at: str | None, as_json: bool) -> None:
         click.echo(_json_line(oncall_json(rows)))
     else:
         console.print(render_oncall(rows, at=moment))
+
+
+# Command groups kept in their own modules register themselves on `main` when imported.
+from earful.commands import panel as _panel  # noqa: E402, F401

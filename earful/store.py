@@ -278,6 +278,8 @@ def m008_panel_posts(db: sqlite_utils.Database) -> None:
         # (brand views leave it out; retention deletes it).
         "ALTER TABLE mentions ADD COLUMN panel_only INTEGER NOT NULL DEFAULT 0",
         "CREATE INDEX idx_mentions_author ON mentions(author_id)",
+        # Retention reads only panel-only posts: a partial index costs brand mentions nothing.
+        "CREATE INDEX idx_mentions_panel_only ON mentions(created_at) WHERE panel_only = 1",
         # Finding an account's author ids by handle (members are added by handle).
         "CREATE INDEX idx_authors_handle ON authors(platform, lower(handle))",
     ):

@@ -137,6 +137,10 @@ class Listener:
             self.scheduler.add_job(self._tick, IntervalTrigger(minutes=1, timezone=UTC),
                                    id="responders", name="responders", max_instances=1,
                                    coalesce=True)
+        # Rule panels are recomputed when due and retention applied, on the writer's lock.
+        self.scheduler.add_job(self._panels, IntervalTrigger(minutes=15, timezone=UTC),
+                               id="panels", name="panels", max_instances=1, coalesce=True,
+                               next_run_time=self.clock())
         # Alerts read the store on their own connection, every 30 s and right after each
         # stored batch (see `_wake_alerts`), so a high-risk post pages within seconds.
         from alerts.runner import AlertRunner  # the listener feeds alerts, not back
@@ -147,6 +151,19 @@ class Listener:
                                id="alerts", name="alerts", max_instances=1, coalesce=True)
         self.pipeline.after_store.append(self._wake_alerts)
         self.scheduler.start()
+
+    def _panels(self) -> None:
+        from panels.upkeep import upkeep  # panels read what the listener stored
+
+        try:
+            with self._store_lock:
+                done = upkeep(self.store, self.settings, self.clock())
+        except Exception:  # a bad pass must not stop collection; the next one retries
+            log.exception("panel upkeep failed", extra={"event": "panels_failed"})
+            return
+        for name, change in done.refreshed.items():
+            log.info("panel %s refreshed: %d joined, %d left", name, change.added,
+                     change.removed, extra={"event": "panel_refreshed", "panel": name})
 
     def _alerts_pass(self) -> None:
         try:

@@ -56,8 +56,9 @@ def erase(conn: Connection, mention_ids: Sequence[str], stub: str = REDACTED) ->
                                            [(mention_id,) for mention_id in gone]).rowcount
         stubs = [(mention_id,) for mention_id in sorted(kept)]
         conn.executemany(
-            f"UPDATE mentions SET text = '{stub}', url = NULL, raw = NULL, author_id = NULL, "
-            "author_handle = NULL, author_followers = NULL WHERE id = ?", stubs)
+            "UPDATE mentions SET text = ?, url = NULL, raw = NULL, author_id = NULL, "
+            "author_handle = NULL, author_followers = NULL WHERE id = ?",
+            [(stub, mention_id) for (mention_id,) in stubs])
         # Scores quote the text (churn phrases, reasons); panel tags say who wrote it.
         for table in ("scores", "mention_panels"):
             conn.executemany(f"DELETE FROM {table} WHERE mention_id = ?", stubs)
@@ -171,7 +172,8 @@ def apply_retention(store: Store, now: datetime | None = None) -> dict[str, int]
     retention = dict(conn.execute("SELECT name, retention_days FROM panels"))
     expired: list[str] = []
     orphans = [mention_id for (mention_id,) in conn.execute(
-        "SELECT m.id FROM mentions m WHERE m.panel_only = 1 AND m.author_id IS NOT NULL "
+        "SELECT m.id FROM mentions m INDEXED BY idx_mentions_panel_only "
+        "WHERE m.panel_only = 1 AND m.author_id IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM mention_panels p WHERE p.mention_id = m.id)")]
     limited = [days for days in retention.values() if days is not None]
     if limited:

@@ -23,6 +23,7 @@ def runs_data(runs: list[Any]) -> dict[str, Any]:
         "sources": [
             {"source": run.source, "received": run.received, "new": run.new,
              "updated": run.updated, "unchanged": run.unchanged, "unmatched": run.unmatched,
+             "panel_only": run.panel_only,
              "problems": [{"path": p.path, "line": p.line, "message": p.message}
                           for p in run.problems],
              "error": run.error}
@@ -36,15 +37,17 @@ def runs_data(runs: list[Any]) -> dict[str, Any]:
 
 def render_runs(data: dict[str, Any]) -> RenderableType:
     sources = Table(title="Sources", title_justify="left")
-    for column in ("Source", "Read", "New", "Edited", "Unchanged", "No brand", "Skipped"):
+    for column in ("Source", "Read", "New", "Edited", "Unchanged", "No brand", "Panel only",
+                   "Skipped"):
         sources.add_column(column, justify="left" if column == "Source" else "right")
     problems: list[str] = []
     for run in data["sources"]:
         if run["error"]:
-            sources.add_row(run["source"], Text(run["error"], style="yellow"), "", "", "", "", "")
+            sources.add_row(run["source"], Text(run["error"], style="yellow"), *[""] * 6)
             continue
         sources.add_row(run["source"], f"{run['received']:,}", f"{run['new']:,}",
                         f"{run['updated']:,}", f"{run['unchanged']:,}", f"{run['unmatched']:,}",
+                        f"{run['panel_only']:,}",
                         Text(str(len(run["problems"])), style="yellow" if run["problems"] else ""))
         problems.extend(f"{p['path']}:{p['line']}: {p['message']}" for p in run["problems"])
     parts: list[RenderableType] = [sources]
