@@ -180,9 +180,23 @@ def config_check(app: App, path: str | None) -> None:
             for key, env in source.credentials.items()
         )
         reads = ", ".join(source.paths or source.queries)
+        if source.panels:
+            reads += f"; panels {', '.join(source.panels)} (each member every " \
+                     f"{_every(source.panel_every)})"
         sources.add_row(name, source.type, "yes" if source.enabled else "no",
                         _every(source.interval), reads, credentials or "–")
     console.print(sources)
+    if settings.panels:
+        panels = Table(title="Panels", title_justify="left")
+        for column in ("Name", "Members", "Collect", "Retention"):
+            panels.add_column(column, overflow="fold")
+        for panel in settings.panels:
+            panels.add_row(panel.name, f"rule: {panel.rule.describe()}, refreshed every "
+                           f"{_every(panel.refresh)}" if panel.rule else
+                           ", ".join(panel.members) or "none yet",
+                           "yes" if panel.collect else "no",
+                           f"{panel.retention_days} d" if panel.retention_days else "–")
+        console.print(panels)
     scoring = settings.scoring
     console.print(
         f"Scoring: languages {', '.join(scoring.languages)}; complaint ≥ {scoring.complaint}; "

@@ -319,7 +319,7 @@ def test_the_panel_commands_work_end_to_end(tmp_path, settings):
     assert posts > 0 and rows["uk-runners"]["posts"] == posts
     shown = json.loads(run("panel", "show", "uk-runners", "--json"))
     assert {m["account"] for m in shown["members"]} == {"x:chloechen64", "reddit:trail_mix_88"}
-    out = run("panel", "create", "trovia-fans", "--rule", "mentions", "--brand", "Trovia",
+    out = run("panel", "create", "trovia-regulars", "--rule", "mentions", "--brand", "Trovia",
               "--min", "2", "--days", "365")
     assert "member(s) found by the rule" in out
     report = json.loads(run("report", "panel", "uk-runners", "--since",

@@ -70,7 +70,9 @@ def main(db: str, pause: bool) -> None:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock, \
             Store(db) as store, Pipeline(settings, store, workers=1) as pipeline:
         mock.add(search_server(pause=600.0 if pause else 0.0))
-        source = XSource("x", settings.sources["x"], settings, now=lambda: NOW, wait=wait_none())
+        # Only the search stream: the recorded server answers searches, not member timelines.
+        config = settings.sources["x"].model_copy(update={"panels": []})
+        source = XSource("x", config, settings, now=lambda: NOW, wait=wait_none())
         pipeline.run_source(source)
 
 

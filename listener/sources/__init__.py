@@ -8,7 +8,7 @@ stored batch ended — no gaps, no duplicates.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -47,6 +47,16 @@ def keep_matching(batch: Batch, query: Query, document: Callable[[Post], Documen
     return Batch(kept, batch.problems, batch.checkpoint)
 
 
+def counted(batches: Iterable[Batch], progress: Progress | None) -> Iterator[Batch]:
+    """``batches``, reporting the records read so far (posts and problems) after each one."""
+    read = 0
+    for batch in batches:
+        read += len(batch.posts) + len(batch.problems)
+        yield batch
+        if progress:
+            progress(read, None)
+
+
 class Source(Protocol):
     name: str
 
@@ -57,9 +67,10 @@ class Source(Protocol):
 
 class LiveSource(Source, Protocol):
     """A collector of a live platform. Each stream (one per query, plus Reddit's watched
-    subreddits) has its own cursor and is scheduled as its own job."""
+    subreddits, plus ``panels`` for panel members' own posts) has its own cursors and is
+    scheduled as its own job."""
 
-    streams: list[str]  # e.g. "search:0" (the first query), "submissions", "comments"
+    streams: list[str]  # e.g. "search:0" (the first query), "submissions", "comments", "panels"
 
     def stream_batches(self, stream: str, store: Store,
                        progress: Progress | None = None) -> Iterator[Batch]:
