@@ -3,9 +3,11 @@
 
 The sample is synthetic but shaped like the platforms' own payloads: X API v2 search pages as
 twarc2 writes them, a Pushshift / Arctic Shift style Reddit dump, a subreddit ``new`` listing
-and a comments page. Every post's intended category, brands and language go to
+and a comments page; and for the audience panel "trail-runners", each member's X timeline or
+Reddit overview. Every post's intended category, brands and language go to
 tests/fixtures/sample_labels.json. Standard library only and a fixed seed: running it twice
-gives byte-identical files. What people say, and how much of it, is in sample_phrases.py.
+gives byte-identical files. What people say, and how much of it, is in sample_phrases.py; the
+panel's members and posts are in sample_panel.py, drawn from a random stream of their own.
 
     python scripts/make_sample.py
 """
@@ -27,6 +29,7 @@ from typing import Any
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sample_panel as PANEL
 import sample_phrases as P
 
 SEED = 20261104
@@ -247,8 +250,9 @@ def to36(number: int) -> str:
     return out or "0"
 
 
-def token(length: int, alphabet: str = LINK_CHARS[:26] + LINK_CHARS[52:]) -> str:
-    return "".join(rng.choice(alphabet) for _ in range(length))
+def token(length: int, alphabet: str = LINK_CHARS[:26] + LINK_CHARS[52:],
+          rand: random.Random = rng) -> str:
+    return "".join(rand.choice(alphabet) for _ in range(length))
 
 
 def iso_ms(moment: datetime) -> str:
@@ -264,25 +268,27 @@ def ascii_fold(text: str, keep: str = "") -> str:
 X: list[Post] = []
 
 
-def snowflake(moment: datetime) -> str:
+def snowflake(moment: datetime, rand: random.Random = rng) -> str:
     """An id X could have given a post at this second: time in the high bits, then noise."""
-    millis = int(moment.timestamp()) * 1000 + rng.randrange(1000)
+    millis = int(moment.timestamp()) * 1000 + rand.randrange(1000)
     while True:
-        value = ((millis - TWITTER_EPOCH_MS) << 22) | rng.getrandbits(22)
+        value = ((millis - TWITTER_EPOCH_MS) << 22) | rand.getrandbits(22)
         if value not in _used_ids:
             _used_ids.add(value)
             return str(value)
 
 
 def x_user(username: str, name: str, lang: str, followers: int, verified: bool,
-           created: datetime, bio: str, first: str = "") -> dict[str, Any]:
-    uid = snowflake(created) if created.year >= 2014 else str(rng.randint(10**7, 2 * 10**9))
-    following = rng.randint(40, 1800) if followers < 50000 else rng.randint(200, 2500)
+           created: datetime, bio: str, first: str = "",
+           rand: random.Random = rng) -> dict[str, Any]:
+    uid = (snowflake(created, rand) if created.year >= 2014
+           else str(rand.randint(10**7, 2 * 10**9)))
+    following = rand.randint(40, 1800) if followers < 50000 else rand.randint(200, 2500)
     return {"id": uid, "name": name, "username": username, "created_at": iso_ms(created),
             "description": bio, "verified": verified,
             "public_metrics": {"followers_count": followers, "following_count": following,
-                               "tweet_count": int(rng.lognormvariate(7.5, 1.1)) + 30,
-                               "listed_count": followers // rng.randint(60, 300)},
+                               "tweet_count": int(rand.lognormvariate(7.5, 1.1)) + 30,
+                               "listed_count": followers // rand.randint(60, 300)},
             "_first": first, "_weight": 1.0}
 
 
@@ -516,27 +522,28 @@ class XBuilder:
             self.retweet(dev, self.user("en"))
 
 
-def x_metrics() -> None:
+def x_metrics(posts: list[Post] | None = None, rand: random.Random = rng) -> None:
     """Engagement that follows reach; counts at least what the sample itself holds."""
-    for post in sorted(X, key=lambda p: p.kind == "retweet"):  # originals first
+    posts = X if posts is None else posts
+    for post in sorted(posts, key=lambda p: p.kind == "retweet"):  # originals first
         followers = post.author["public_metrics"]["followers_count"]
         if post.kind == "retweet":  # X shows a retweet with its original's retweet count
             post.meta["metrics"] = dict.fromkeys(P.X_METRICS, 0)
             post.meta["metrics"]["retweet_count"] = post.ref.meta["metrics"]["retweet_count"]
             continue
-        likes = int(followers * rng.uniform(0.002, 0.012) * (3 if post.note else 1))
-        likes += rng.randint(0, 3)
+        likes = int(followers * rand.uniform(0.002, 0.012) * (3 if post.note else 1))
+        likes += rand.randint(0, 3)
         if post.cat in ("spam", "support_reply") and followers < 20000:
-            likes = rng.randint(0, 4 if post.cat == "support_reply" else 1)
-        rts = max(post.meta.get("retweet", 0), int(likes * rng.uniform(0.03, 0.3)))
+            likes = rand.randint(0, 4 if post.cat == "support_reply" else 1)
+        rts = max(post.meta.get("retweet", 0), int(likes * rand.uniform(0.03, 0.3)))
         post.meta["metrics"] = {
             "retweet_count": rts,
-            "reply_count": max(len(post.replies), int(likes * rng.uniform(0.02, 0.2))),
+            "reply_count": max(len(post.replies), int(likes * rand.uniform(0.02, 0.2))),
             "like_count": likes,
-            "quote_count": max(post.meta.get("quote", 0), int(rts * rng.uniform(0, 0.15))),
-            "bookmark_count": int(likes * rng.uniform(0, 0.08)),
-            "impression_count": int(followers * rng.uniform(0.03, 0.3)
-                                    + likes * rng.uniform(15, 60)) + rng.randint(8, 120)}
+            "quote_count": max(post.meta.get("quote", 0), int(rts * rand.uniform(0, 0.15))),
+            "bookmark_count": int(likes * rand.uniform(0, 0.08)),
+            "impression_count": int(followers * rand.uniform(0.03, 0.3)
+                                    + likes * rand.uniform(15, 60)) + rand.randint(8, 120)}
 
 
 def tweet_json(post: Post) -> dict[str, Any]:
@@ -586,20 +593,22 @@ def x_pages() -> list[dict[str, Any]]:
 
 # --- Reddit ---------------------------------------------------------------------------------------
 R: list[Post] = []
+SUBREDDITS = P.SUBREDDITS | PANEL.SUBREDDITS
+assert all(P.SUBREDDITS.get(k, v) == v for k, v in PANEL.SUBREDDITS.items())
 R_BASE = {"t3": (int("1ob0000", 36), 11.7), "t1": (int("nj00000", 36), 83.0)}  # ids grow in time
 
 
-def r_id(prefix: str, when: datetime) -> str:
+def r_id(prefix: str, when: datetime, rand: random.Random = rng) -> str:
     base, per_second = R_BASE[prefix]
-    number = base + int((when - START).total_seconds() * per_second) + rng.randrange(10)
+    number = base + int((when - START).total_seconds() * per_second) + rand.randrange(10)
     while number in _used_ids:
         number += 1
     _used_ids.add(number)
     return to36(number)
 
 
-def r_user(name: str) -> dict[str, Any]:
-    return {"name": name, "fullname": "t2_" + to36(rng.randint(36**5, 36**8 - 1))}
+def r_user(name: str, rand: random.Random = rng) -> dict[str, Any]:
+    return {"name": name, "fullname": "t2_" + to36(rand.randint(36**5, 36**8 - 1))}
 
 
 def depth(post: Post) -> int:
@@ -788,7 +797,7 @@ def dump_record(post: Post) -> dict[str, Any]:
         "author": post.author["name"], "created_utc": int(post.when.timestamp()),
         "edited": post.meta.get("edited", False), "id": post.id, "permalink": permalink(post),
         "retrieved_on": post.meta["retrieved"], "score": score, "subreddit": post.sub,
-        "subreddit_id": P.SUBREDDITS[post.sub][0], "ups": score}
+        "subreddit_id": SUBREDDITS[post.sub][0], "ups": score}
     if post.author["fullname"]:
         doc["author_fullname"] = post.author["fullname"]
     if post.kind == "submission":
@@ -817,7 +826,7 @@ def api_thing(post: Post) -> dict[str, Any]:
     doc["created_utc"] = doc["created"] = float(doc["created_utc"])
     doc.update(P.API_COMMON, subreddit_name_prefixed=f"r/{post.sub}")
     if post.kind == "submission":
-        doc.update(P.API_SUBMISSION, subreddit_subscribers=P.SUBREDDITS[post.sub][1],
+        doc.update(P.API_SUBMISSION, subreddit_subscribers=SUBREDDITS[post.sub][1],
                    selftext_html=md_html(doc["selftext"]) if doc["selftext"] else None)
         return {"kind": "t3", "data": doc}
     doc.update(P.API_COMMENT, body_html=md_html(doc["body"], wrap=False), depth=depth(post) - 1)
@@ -832,6 +841,122 @@ def listing(children: list[dict], after_name: str | None = None,
                                         "geo_filter": "", "children": children, "before": None}}
 
 
+# --- The audience panel: its members' own timelines (what they say: sample_panel.py) ------------
+PANEL_POSTS: list[Post] = []
+X_TIMELINE_URL = ("https://api.x.com/2/users/{}/tweets?"  # the search's fields, a member's window
+                  + P.X_URL.split("?", 1)[1].removesuffix("&max_results=100&query=")
+                  + "&max_results=10&start_time=2026-10-19T00%3A00%3A00Z"
+                    "&end_time=2026-11-16T00%3A00%3A00Z")
+
+
+def build_panel() -> random.Random:
+    """The panel's posts, ids and engagement, drawn from a random stream of their own: the
+    rest of the sample stays byte for byte what it was. Returns that stream."""
+    rand = random.Random(PANEL.SEED)
+    taken = {p.author["username"].lower() for p in X} | {p.author["name"].lower() for p in R}
+    accounts: dict[str, dict[str, Any]] = {}
+    for m in PANEL.MEMBERS:
+        assert m.handle.lower() not in taken, f"{m.account} already posts in the sample"
+        if m.platform == "reddit":
+            accounts[m.handle] = r_user(m.handle, rand)
+            continue
+        created = datetime.fromisoformat(m.created).replace(tzinfo=UTC)
+        accounts[m.handle] = x_user(m.handle, m.name, m.lang, m.followers, False, created, m.bio,
+                                    rand=rand)
+    made: dict[PANEL.Said | PANEL.Thread, Post] = {}
+    for said in PANEL.plan(rand):  # oldest first: a parent is made before its replies
+        parent = said.parent
+        if isinstance(parent, PANEL.Thread) and parent not in made:  # someone else's thread
+            thread = made[parent] = Post("reddit", "", "en", "", parent.when,
+                                         r_user(parent.author, rand), kind="submission",
+                                         title=parent.title, sub=parent.sub)
+            thread.id = r_id("t3", parent.when, rand)
+            thread.meta.update(outside=True, extra=parent.comments)
+        up = made[parent] if parent is not None else None
+        if said.member.platform == "x":
+            post = Post("x", said.cat, said.member.lang, said.text, said.when,
+                        accounts[said.member.handle], parent=up, kind="reply" if up else "post")
+            post.id = snowflake(said.when, rand)
+        else:
+            post = Post("reddit", said.cat, said.member.lang, said.text, said.when,
+                        accounts[said.member.handle], parent=up,
+                        kind="comment" if up else "submission", title=said.title,
+                        sub=up.sub if up else said.sub)
+            post.id = r_id("t1" if up else "t3", said.when, rand)
+            score = int(rand.lognormvariate(1.4 if up else 2.2, 0.9))
+            post.meta.update(score=score, controversial=0, ratio=round(rand.uniform(0.8, 1), 2),
+                             extra=0 if up else rand.randint(0, 24))
+        post.meta["period"] = said.period
+        if up is not None:
+            up.replies.append(post)
+        made[said] = post
+        PANEL_POSTS.append(post)
+    x_metrics([p for p in PANEL_POSTS if p.platform == "x"], rand)
+    for post in PANEL_POSTS:  # dump_record wants it; the API's JSON drops it
+        post.meta["retrieved"] = int(post.when.timestamp())
+    return rand
+
+
+def timeline_pages(posts: list[Post], rand: random.Random) -> list[dict[str, Any]]:
+    """GET /2/users/:id/tweets for one member, newest first, 10 a page, as twarc2 saves them."""
+    user = {k: v for k, v in posts[0].author.items() if k[0] != "_"}
+    url = X_TIMELINE_URL.format(user["id"])
+    ordered = sorted(posts, key=lambda p: int(p.id), reverse=True)
+    pages: list[dict[str, Any]] = []
+    previous = ""
+    for n, start in enumerate(range(0, len(ordered), 10)):
+        page = ordered[start : start + 10]
+        doc: dict[str, Any] = {"data": [tweet_json(p) for p in page], "includes": {"users": [user]}}
+        refs = {p.parent.id: p.parent for p in page if p.parent is not None}
+        if refs:
+            doc["includes"]["tweets"] = [tweet_json(r) for r in refs.values()]
+        meta = doc["meta"] = {"result_count": len(page), "newest_id": page[0].id,
+                              "oldest_id": page[-1].id}
+        if start + 10 < len(ordered):
+            meta["next_token"] = token(16, rand=rand)
+        if n:
+            meta["previous_token"] = token(16, rand=rand)
+        doc["__twarc"] = {"url": url + (f"&pagination_token={previous}" if n else ""),
+                          "version": "2.14.0",
+                          "retrieved_at": f"2026-11-16T02:31:{11 + 2 * n:02d}+00:00"}
+        previous = meta.get("next_token", "")
+        pages.append(doc)
+    return pages
+
+
+def overview(posts: list[Post]) -> dict[str, Any]:
+    """GET /user/<name>/overview: the member's submissions and comments, newest first. A
+    comment comes without its replies, with what Reddit adds about its thread."""
+    children = []
+    for post in sorted(posts, key=lambda p: p.when, reverse=True):
+        thing = api_thing(post)
+        if post.kind == "comment":
+            data, top = thing["data"], thread_of(post)
+            del data["depth"]
+            link = "https://www.reddit.com" + permalink(top)
+            data.update(replies="", link_title=top.title, link_author=top.author["name"],
+                        link_permalink=link, link_url=link,
+                        num_comments=count_comments(top) + top.meta["extra"])
+        children.append(thing)
+    return listing(children, None, len(children))
+
+
+def write_panel(compact: dict[str, Any], pretty: dict[str, Any], rand: random.Random) -> None:
+    for old in [*SAMPLE.glob("x_timeline_*.ndjson"), *SAMPLE.glob("reddit_user_*.json")]:
+        old.unlink()
+    for m in PANEL.MEMBERS:
+        handle = "username" if m.platform == "x" else "name"
+        posts = [p for p in PANEL_POSTS if p.author.get(handle) == m.handle]
+        if m.platform == "x":
+            write(SAMPLE / f"x_timeline_{m.handle}.ndjson", "".join(
+                json.dumps(page, **compact) + "\n" for page in timeline_pages(posts, rand)))
+        else:
+            write(SAMPLE / f"reddit_user_{m.handle}.json",
+                  json.dumps(overview(posts), **pretty) + "\n")
+    write(SAMPLE / f"panel_{PANEL.NAME.replace('-', '_')}.csv", "platform,handle\n" + "".join(
+        f"{m.platform},{m.account.split(':', 1)[1]}\n" for m in PANEL.MEMBERS))
+
+
 # --- Labels, checks, output -----------------------------------------------------------------------
 def label_text(post: Post) -> str:
     """The text the store keeps (what Earful's parsers make of the record)."""
@@ -840,6 +965,10 @@ def label_text(post: Post) -> str:
     if post.platform == "x" or post.kind == "comment":
         return post.note or post.text
     return post.title + (f"\n\n{post.text}" if post.text and not post.meta.get("removed") else "")
+
+
+def label_order(post: Post) -> tuple[bool, datetime, str]:
+    return post.platform != "x", post.when, post.id
 
 
 def brands_of(post: Post) -> list[str]:
@@ -861,8 +990,10 @@ def store_id(post: Post) -> str:
 def check(post: Post, brands: list[str]) -> None:
     text, where = label_text(post), store_id(post)
     assert START <= post.when < END, where
-    if post.parent is not None:
-        assert post.parent.when < post.when and post.parent in (X if post.platform == "x" else R)
+    if post.parent is not None:  # in the sample, or someone else's thread a member commented in
+        known = (X if post.platform == "x" else R) + PANEL_POSTS
+        assert post.parent.when < post.when and (post.parent in known
+                                                 or post.parent.meta.get("outside")), where
     if post.platform == "x":
         assert len(post.text) <= 280, f"{where}: too long"
         seconds = ((int(post.id) >> 22) + TWITTER_EPOCH_MS) // 1000
@@ -896,12 +1027,15 @@ def main() -> int:
     XBuilder().build()
     x_metrics()
     thread = RedditBuilder().build()
+    panel_rng = build_panel()
     labels: dict[str, dict[str, Any]] = {}
-    for post in sorted(X + R, key=lambda p: (p.platform != "x", p.when, p.id)):
+    for post in sorted(X + R, key=label_order) + sorted(PANEL_POSTS, key=label_order):
         brands = brands_of(post)
         check(post, brands)
         assert store_id(post) not in labels, f"duplicate id {store_id(post)}"
         labels[store_id(post)] = {"category": post.cat, "brands": brands, "lang": post.lang}
+        if "period" in post.meta:
+            labels[store_id(post)].update(panel=PANEL.NAME, period=post.meta["period"])
 
     compact: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
     pretty: dict[str, Any] = {"ensure_ascii": False, "indent": 2}
@@ -922,6 +1056,7 @@ def main() -> int:
         old.unlink()
     page = [listing([api_thing(thread)], None, 1), listing(comments)]
     write(SAMPLE / f"reddit_comments_{thread.id}.json", json.dumps(page, **pretty) + "\n")
+    write_panel(compact, pretty, panel_rng)
     write(LABELS, "{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}"
                                      for k, v in labels.items()) + "\n}\n")
     verify_files(labels)
@@ -932,9 +1067,10 @@ def main() -> int:
 def verify_files(labels: dict[str, dict[str, Any]]) -> None:
     """Read the files back: every line parses, ids are unique, every parent is present."""
     tweets: dict[str, dict] = {}
-    for page in map(json.loads, (SAMPLE / "x_search.ndjson").read_text("utf-8").splitlines()):
-        for item in page["data"]:
-            assert tweets.setdefault(item["id"], item) is item, f"tweet {item['id']} twice"
+    for path in sorted(SAMPLE.glob("x_*.ndjson")):  # the search, and the members' timelines
+        for page in map(json.loads, path.read_text("utf-8").splitlines()):
+            for item in page["data"]:
+                assert tweets.setdefault(item["id"], item) is item, f"tweet {item['id']} twice"
     for item in tweets.values():
         assert all(ref["id"] in tweets for ref in item.get("referenced_tweets", [])), item["id"]
     things: dict[str, list[dict]] = {}
@@ -946,6 +1082,9 @@ def verify_files(labels: dict[str, dict[str, Any]]) -> None:
             things.setdefault(data["name"], []).append(data)
     for name, copies in things.items():  # only the thread is twice: listing and its page
         assert len(copies) == 1 or (len(copies) == 2 and copies[0] == copies[1]), name
+        link = copies[0].get("link_id")
+        if "link_title" in copies[0] and copies[0]["parent_id"] == link and link not in things:
+            continue  # a member's comment in someone else's thread: the overview has no thread
         for parent in (copies[0].get("parent_id"), copies[0].get("link_id")):
             assert parent is None or parent in things, f"{name}: no parent {parent}"
     keys = {f"x:{t['edit_history_tweet_ids'][0]}" for t in tweets.values()}
@@ -977,6 +1116,12 @@ def report(labels: dict[str, dict[str, Any]]) -> None:
     for name, counter in by.items():
         print(f"  by {name}: " + ", ".join(f"{k} {v}" for k, v in counter.most_common()))
     print(f"  not English: {total - english} ({(total - english) / total:.0%})")
+    panel = [label for label in labels.values() if label.get("panel")]
+    periods, named = Counter(label["period"] for label in panel), sum(
+        1 for label in panel if label["brands"])
+    print(f"  panel {PANEL.NAME}: {len(panel)} posts by {len(PANEL.MEMBERS)} members, "
+          f"{periods['before']} before {PANEL.SHIFT:%Y-%m-%d} and {periods['after']} from then, "
+          f"{named} naming a brand ({named / len(panel):.0%})")
     assert total >= 450, "the sample should hold at least 450 posts"
 
 

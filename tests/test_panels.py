@@ -339,3 +339,34 @@ def test_the_panel_commands_work_end_to_end(tmp_path, settings):
                                   "vip", "x:@someone"])
     assert failed.exit_code == 1 and "defined in the config" in failed.output
     assert tomllib.loads(config.read_text())["panels"][0]["name"] == "vip"
+
+
+def test_the_panel_report_shows_the_samples_shift_from_road_to_trail(tmp_path):
+    """The bundled trail-runners panel talks road running until 2026-11-02, trail and
+    backpacking from then on (listener/sample/README.md); the report must say so."""
+    runner = CliRunner()
+    db = str(tmp_path / "e.db")
+    base = ["--config", str(ROOT / "config.toml"), "--db", db]
+    assert runner.invoke(main, [*base, "listen", "--once"]).exit_code == 0
+    result = runner.invoke(main, [*base, "report", "panel", "trail-runners", "--since",
+                                  "2026-11-02", "--until", "2026-11-16", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    topics = data["topics"]
+
+    def terms(kind: str, section: str) -> set[str]:
+        return {change["term"] for change in topics[kind][section]}
+
+    assert "trail" in terms("words", "rising")
+    assert {"race", "taper"} & terms("words", "falling")
+    assert {"#ultralight", "#trailrunning"} <= terms("hashtags", "rising")
+    assert "#marathon" in terms("hashtags", "falling")
+    assert {"r/trailrunning", "r/ultralight"} <= terms("communities", "rising")
+    assert "r/running" in terms("communities", "falling")
+    steady = {"legs", "weekend", "coffee"}
+    assert not steady & (terms("words", "rising") | terms("words", "falling"))
+    # Theo leaving Kestrel for Trovia is among the churn signals; Trovia gains voice.
+    assert "tempo_theo" in {post["author"] for post in data["churn"]["posts"]}
+    share = {row["brand"]: row for row in data["brands"]}
+    assert share["Trovia"]["share"] > share["Trovia"]["share_before"]
+    assert data["members"] == 8 and data["now"]["authors"] == 8
