@@ -616,6 +616,83 @@ class AlertsConfig(_Model):
         return schedules
 
 
+class TierConfig(_Model):
+    """A loyalty tier: reached at ``points`` earned in all (spending does not lower it)."""
+
+    name: str = Field(min_length=1)
+    points: int = Field(ge=0)
+    role: str | None = None  # the Discord role members of this tier get (created if missing)
+
+
+class EarnConfig(_Model):
+    """How members earn points in the community."""
+
+    activity: int = Field(default=2, ge=0)  # per message in a community channel…
+    activity_daily_cap: int = Field(default=10, ge=0)  # …at most this many a day
+    helpful: int = Field(default=25, ge=0)  # an answer a moderator marks with `helpful_emoji`
+    helpful_emoji: str = "✅"
+    survey: int = Field(default=5, ge=0)  # for answering a survey
+    events: dict[str, int] = {}  # named events moderators grant: {"meetup" = 50}
+
+
+class RewardConfig(_Model):
+    """A reward of the catalogue: what it costs and how many there are (None: no limit)."""
+
+    id: str = Field(min_length=1, pattern=r"^[\w.-]+$")
+    name: str = Field(min_length=1)
+    cost: int = Field(ge=1)
+    stock: int | None = Field(default=None, ge=0)
+    description: str = ""
+
+
+class FaqEntry(_Model):
+    """A common question the bot answers before a human is involved."""
+
+    topic: str = Field(min_length=1)  # shipping, returns, order status…
+    keywords: list[str] = Field(min_length=1)  # any of these (any language) asks it
+    answer: str = Field(min_length=1)
+
+
+class SurveyConfig(_Model):
+    csat_after_resolve: bool = True  # CSAT 1–5 when a support case is resolved
+    ces_after_support: bool = True  # CES 1–7 ("how easy was it?") with the CSAT
+    nps_every: Seconds = 90 * 86400.0  # NPS 0–10 to each linked member this often
+
+
+class CommunityConfig(_Model):
+    """The Discord community bot (``earful bot run``)."""
+
+    token_env: str = Field(default="DISCORD_BOT_TOKEN", pattern=_ENV_NAME.pattern)
+    guilds: list[int] = []  # slash commands are synced to these servers
+    brand: str | None = None  # the brand the community is about (its messages name it)
+    listen_channels: list[int] = []  # channels whose messages enter the pipeline
+    support_channel: int | None = None  # where /support opens private threads
+    support_team: str | None = None  # the team support cases go to (default: routing's)
+    support_priority: str = "p2"
+    moderator_roles: list[str] = ["Moderator"]
+    link_code_ttl: Seconds = 86400.0
+    tiers: list[TierConfig] = []
+    earn: EarnConfig = EarnConfig()
+    rewards: list[RewardConfig] = []
+    faq: list[FaqEntry] = []
+    surveys: SurveyConfig = SurveyConfig()
+
+    @field_validator("tiers")
+    @classmethod
+    def _ascending_tiers(cls, tiers: list[TierConfig]) -> list[TierConfig]:
+        points = [tier.points for tier in tiers]
+        if points != sorted(points) or len(set(points)) != len(points):
+            raise ValueError(f"expected tiers in ascending order of points; found {points}")
+        _once("tier", [tier.name for tier in tiers])
+        return tiers
+
+    @field_validator("rewards")
+    @classmethod
+    def _unique_rewards(cls, rewards: list[RewardConfig]) -> list[RewardConfig]:
+        _once("reward", [reward.id for reward in rewards])
+        return rewards
+
+
 def _once(kind: str, names: list[str]) -> None:
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
@@ -639,6 +716,7 @@ class Settings(_Model):
     replies: dict[Literal["x", "reddit"], ReplyAccount] = {}
     scoring: ScoringConfig = ScoringConfig()
     alerts: AlertsConfig = AlertsConfig()
+    community: CommunityConfig = CommunityConfig()
     pipeline: PipelineConfig = PipelineConfig()
     # Where the file was read from: relative paths (store, replay files) resolve against it.
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -708,6 +786,13 @@ class Settings(_Model):
             priorities.add(rule.priority)
         self._alerts_are_consistent(people)
         self._panels_are_consistent(brands)
+        community = self.community
+        if community.brand is not None and community.brand not in brands:
+            raise ValueError(f"community.brand: no brand named {community.brand!r}; "
+                             f"brands: {sorted(brands)}")
+        if community.support_team is not None and community.support_team not in teams:
+            raise ValueError(f"community.support_team: no team named "
+                             f"{community.support_team!r}; teams: {sorted(teams)}")
         if self.sla:
             missing_sla = sorted(priorities - set(self.sla))
             if missing_sla:

@@ -286,6 +286,60 @@ def m008_panel_posts(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m009_community(db: sqlite_utils.Database) -> None:
+    for statement in (
+        # Loyalty members known to the community bot: a Discord account linked to a loyalty id.
+        """CREATE TABLE loyalty_members (
+            loyalty_id TEXT PRIMARY KEY, discord_user_id TEXT UNIQUE, display_name TEXT,
+            tier TEXT, linked_at TEXT, nps_sent_at TEXT
+        ) WITHOUT ROWID""",
+        # One-time codes a member types in /link; issued to the loyalty id by the brand (CRM).
+        """CREATE TABLE link_codes (
+            code TEXT PRIMARY KEY, loyalty_id TEXT NOT NULL, created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL, used_at TEXT, used_by TEXT
+        ) WITHOUT ROWID""",
+        # Append-only: a balance is the sum of a member's rows. `ref` makes an award happen
+        # once (the message marked helpful, the day's activity, a redemption).
+        """CREATE TABLE points_ledger (
+            id INTEGER PRIMARY KEY, loyalty_id TEXT NOT NULL, delta INTEGER NOT NULL,
+            kind TEXT NOT NULL,  -- activity | helpful | event | survey | grant | revoke | redeem
+            reason TEXT, ref TEXT, actor TEXT, at TEXT NOT NULL,
+            UNIQUE (kind, ref)
+        )""",
+        "CREATE INDEX idx_points_ledger_member ON points_ledger(loyalty_id, at)",
+        """CREATE TABLE rewards (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, cost INTEGER NOT NULL,
+            stock INTEGER,  -- NULL: no limit
+            description TEXT, active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE redemptions (
+            id INTEGER PRIMARY KEY, loyalty_id TEXT NOT NULL, reward_id TEXT NOT NULL,
+            cost INTEGER NOT NULL, at TEXT NOT NULL, status TEXT NOT NULL  -- placed | fulfilled
+        )""",
+        # A /support thread and the case it became; replies to relay into it.
+        """CREATE TABLE support_threads (
+            thread_id TEXT PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id),
+            channel_id TEXT, discord_user_id TEXT NOT NULL, opened_at TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        "CREATE INDEX idx_support_threads_case ON support_threads(case_id)",
+        """CREATE TABLE discord_outbox (
+            id INTEGER PRIMARY KEY, thread_id TEXT NOT NULL, text TEXT NOT NULL,
+            kind TEXT NOT NULL,  -- reply | survey | notice
+            ref TEXT, created_at TEXT NOT NULL, sent_at TEXT, UNIQUE (kind, ref)
+        )""",
+        "CREATE INDEX idx_discord_outbox_pending ON discord_outbox(sent_at, id)",
+        """CREATE TABLE surveys (
+            id INTEGER PRIMARY KEY, kind TEXT NOT NULL,  -- csat | nps | ces
+            discord_user_id TEXT NOT NULL, loyalty_id TEXT, case_id INTEGER,
+            sent_at TEXT NOT NULL, answered_at TEXT, score INTEGER, comment TEXT,
+            UNIQUE (kind, discord_user_id, case_id, sent_at)
+        )""",
+        "CREATE INDEX idx_surveys_kind ON surveys(kind, answered_at)",
+    ):
+        db.execute(statement)
+
+
 def now_iso() -> str:
     return utc_iso(datetime.now(UTC)) or ""
 

@@ -29,7 +29,7 @@ def test_schema_is_migrated_and_readable_by_sqlite3(tmp_path: Path) -> None:
             "mention_panels", "alerts", "alert_deliveries",
             "_sqlite_migrations"} <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 8
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 9
 
 
 def test_same_post_twice_is_stored_once_and_counts_refresh(store: Store) -> None:
