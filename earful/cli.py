@@ -942,6 +942,22 @@ def loyalty_import(app: App, file_: str) -> None:
                   f"{len(report.problems)} line(s) skipped")
 
 
+@loyalty.command("code")
+@click.argument("loyalty_id")
+@pass_app
+def loyalty_code(app: App, loyalty_id: str) -> None:
+    """Issue a one-time code a member types in Discord (/link CODE) to link their account;
+    show it to them where they are signed in (the loyalty site, an e-mail from the CRM).
+
+    Example: earful loyalty code LY-1042
+    """
+    from community.linking import issue_code
+
+    code = issue_code(app.store, app.settings, loyalty_id)
+    hours = app.settings.community.link_code_ttl / 3600
+    console.print(f"{code}  (for {loyalty_id}, valid {hours:g} h, once)")
+
+
 @loyalty.command("list")
 @json_option
 @pass_app

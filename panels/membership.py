@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from sqlite3 import Connection
 
 from earful.config import Settings
 from earful.errors import EarfulError
@@ -102,24 +103,8 @@ class Memberships:
 
         An account belongs to one member: linking it again moves it (the CRM is the truth).
         """
-        if platform not in PLATFORMS:
-            raise EarfulError(f"platform: expected one of {', '.join(PLATFORMS)}, "
-                              f"found {platform!r}")
-        loyalty_id = loyalty_id.strip()
-        if not loyalty_id or not handle.strip():
-            raise EarfulError("a loyalty link needs a loyalty id and a handle")
-        account = account_key(platform, handle)
         with self.store.transaction() as conn:
-            row = conn.execute("SELECT loyalty_id FROM loyalty_accounts WHERE account = ?",
-                               (account,)).fetchone()
-            if row is not None and row[0] == loyalty_id:
-                return False
-            conn.execute(
-                "INSERT INTO loyalty_accounts (account, loyalty_id, linked_at, origin) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT(account) DO UPDATE SET "
-                "loyalty_id = excluded.loyalty_id, linked_at = excluded.linked_at, "
-                "origin = excluded.origin", (account, loyalty_id, now_iso(), origin))
-        return True
+            return link_account(conn, loyalty_id, platform, handle, origin)
 
     def import_loyalty(self, path: str | Path) -> LinkReport:
         """Link the accounts of a CSV with columns ``loyalty_id, platform, handle`` (a CRM
@@ -155,3 +140,32 @@ class Memberships:
         yield from self.store.conn.execute(
             "SELECT loyalty_id, account, origin, linked_at FROM loyalty_accounts "
             "ORDER BY loyalty_id, account")
+
+
+def link_account(conn: Connection, loyalty_id: str, platform: str, handle: str,
+                 origin: str) -> bool:
+    """:meth:`Memberships.link` inside the caller's transaction (the bot links a member and
+    records the account in one)."""
+    if platform not in PLATFORMS:
+        raise EarfulError(f"platform: expected one of {', '.join(PLATFORMS)}, "
+                          f"found {platform!r}")
+    loyalty_id = loyalty_id.strip()
+    if not loyalty_id or not handle.strip():
+        raise EarfulError("a loyalty link needs a loyalty id and a handle")
+    account = account_key(platform, handle)
+    row = conn.execute("SELECT loyalty_id FROM loyalty_accounts WHERE account = ?",
+                       (account,)).fetchone()
+    if row is not None and row[0] == loyalty_id:
+        return False
+    conn.execute(
+        "INSERT INTO loyalty_accounts (account, loyalty_id, linked_at, origin) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT(account) DO UPDATE SET "
+        "loyalty_id = excluded.loyalty_id, linked_at = excluded.linked_at, "
+        "origin = excluded.origin", (account, loyalty_id, now_iso(), origin))
+    return True
+
+
+def unlink_account(conn: Connection, platform: str, handle: str, loyalty_id: str) -> bool:
+    """Forget that an account speaks for ``loyalty_id`` (it was linked to someone else)."""
+    return conn.execute("DELETE FROM loyalty_accounts WHERE account = ? AND loyalty_id = ?",
+                        (account_key(platform, handle), loyalty_id)).rowcount > 0

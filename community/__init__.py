@@ -1,0 +1,1 @@
+"""The community: loyalty points, rewards and linking Discord accounts to loyalty members."""
