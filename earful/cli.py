@@ -628,6 +628,27 @@ def report_sla(app: App, since: str | None, until: str | None, team: str | None,
         console.print(render_sla(data))
 
 
+@report.command("surveys")
+@click.option("--since", help="Surveys sent from: 2026-11-01, 30d…")
+@click.option("--until", help="Surveys sent before (same forms).")
+@json_option
+@pass_app
+def report_surveys(app: App, since: str | None, until: str | None, as_json: bool) -> None:
+    """CSAT after resolved support cases, CES after support, NPS of linked members: figures,
+    response rates and weekly trends.
+
+    Example: earful report surveys --since 90d
+    """
+    from earful.reports.surveys import render_surveys, surveys_report
+
+    filters = _filters(since, until)
+    data = surveys_report(app.store, filters.since, filters.until)
+    if as_json:
+        click.echo(_json_line(data))
+    else:
+        console.print(render_surveys(data))
+
+
 # -- responders ------------------------------------------------------------------------------------
 @main.group()
 def route() -> None:
