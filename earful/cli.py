@@ -1128,4 +1128,5 @@ def oncall(app: App, at: str | None, as_json: bool) -> None:
 
 
 # Command groups kept in their own modules register themselves on `main` when imported.
+from earful.commands import bot as _bot  # noqa: E402, F401
 from earful.commands import panel as _panel  # noqa: E402, F401

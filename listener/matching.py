@@ -5,6 +5,9 @@ Terms match on word boundaries and case-insensitively ("Kestrel's" and "#Kestrel
 mask the text they cover before that brand is matched, so "American kestrel" is not a mention
 while "saw an american kestrel, then my Kestrel order arrived" still is.
 
+A message in the brand's own Discord community (``[community] brand``) names that brand even when
+its text names none, as a post in the brand's subreddit does (rule ``community:discord``).
+
 A brand with a ``query`` is matched by its query alone (the query language of ``earful.query``,
 which can also look at the platform, author, subreddit and language). Topics are queries too:
 a post carries every topic whose query it matches.
@@ -80,9 +83,14 @@ class Matcher:
     """
 
     def __init__(self, brands: Sequence[BrandConfig], topics: Sequence[TopicConfig] = (),
-                 detect: Callable[[str], str] | None = None) -> None:
+                 detect: Callable[[str], str] | None = None, *,
+                 community: str | None = None) -> None:
         # detect: text → language code, for `lang:` filters on posts without a platform tag.
+        # community: the brand our Discord community is about (`[community] brand`).
         self.detect = detect
+        own = next((b for b in brands if community and b.name == community), None)
+        self._community = (BrandMatch(own.name, own.role, "community:discord")
+                           if own is not None else None)
         self._queries = [(Query(b.query), BrandMatch(b.name, b.role, f"query:{b.query}"))
                          for b in brands if b.query]
         by_query = {term.brand for _, term in self._queries}
@@ -136,6 +144,8 @@ class Matcher:
                 doc = self.document(text, community, platform=platform, author=author, lang=lang)
             if query.matches(doc):
                 found.append(term)
+        if not found and self._community is not None and platform == "discord":
+            found.append(self._community)  # a message in our own community is about us
         return found
 
     def topics(self, text: str, community: str | None = None, *, platform: str | None = None,

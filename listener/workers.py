@@ -47,7 +47,7 @@ def run(scorer: Scorer, jobs: Sequence[Job]) -> list[Result]:
     matched = []
     for text, platform, community, lang, _, _, handle, _, keep in jobs:
         doc = matcher.document(text, community, platform=platform, author=handle, lang=lang)
-        matches = matcher.match_text(text, community, doc=doc)
+        matches = matcher.match_text(text, community, platform=platform, doc=doc)
         wanted = bool(matches) or keep
         matched.append((matches, matcher.topics(text, doc=doc) if wanted else [], wanted))
     requests = [

@@ -48,7 +48,8 @@ class Scorer:
         config = settings.scoring
         self.config = config
         self.matcher = matcher or Matcher(settings.brands, settings.topics,
-                                          detect=lambda text: self.language.detect(text)[0])
+                                          detect=lambda text: self.language.detect(text)[0],
+                                          community=settings.community.brand)
         self.sentiment = SentimentScorer(config.positive, config.negative)
         self.language = LanguageDetector(config.languages, self.sentiment.analyzer.lexicon)
         self.complaint = ComplaintModel.load()
