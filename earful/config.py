@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from earful.errors import ConfigError
-from earful.models import PLATFORMS, account_key, handle_key
+from earful.models import parse_account
 from earful.query import Query, QueryError
 
 CONFIG_ENV = "EARFUL_CONFIG"
@@ -241,16 +241,7 @@ class TopicConfig(_Model):
     query: Annotated[str, AfterValidator(_query)]
 
 
-def _account(value: str) -> str:
-    """``platform:handle`` (``x:@runner_jo``, ``reddit:u/tripleloop``, ``discord:4815…``)."""
-    platform, sep, handle = value.partition(":")
-    if not sep or platform.strip().lower() not in PLATFORMS or not handle_key(handle):
-        raise ValueError(f"expected an account as 'platform:handle' with platform one of "
-                         f"{', '.join(PLATFORMS)} (like 'x:@runner_jo'), found {value!r}")
-    return account_key(platform.strip().lower(), handle)
-
-
-Account = Annotated[str, AfterValidator(_account)]
+Account = Annotated[str, AfterValidator(parse_account)]
 
 
 class PanelRule(_Model):

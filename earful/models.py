@@ -36,6 +36,17 @@ def account_key(platform: str, handle: str) -> str:
     return f"{platform}:{handle_key(handle)}"
 
 
+def parse_account(text: str) -> str:
+    """``platform:handle`` (``x:@runner_jo``, ``reddit:u/tripleloop``, ``discord:4815…``) →
+    the account key; ValueError names the expected form."""
+    platform, sep, handle = text.strip().partition(":")
+    platform = platform.strip().lower()
+    if not sep or platform not in PLATFORMS or not handle_key(handle):
+        raise ValueError(f"expected an account as 'platform:handle' with platform one of "
+                         f"{', '.join(PLATFORMS)} (like 'x:@runner_jo'), found {text!r}")
+    return account_key(platform, handle)
+
+
 def author_accounts(platform: str, handle: str | None, author_id: str | None) -> list[str]:
     """The keys one author may be listed under: their handle, and their platform id (an X
     handle can change, the user id does not)."""

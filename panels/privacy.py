@@ -16,8 +16,9 @@ from datetime import UTC, datetime, timedelta
 from sqlite3 import Connection
 
 from earful.errors import EarfulError
-from earful.models import PLATFORMS, account_key, handle_key
+from earful.models import PLATFORMS, account_key, handle_key, utc_iso
 from earful.store import Store, in_chunks
+from panels.registry import author_ids
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +80,7 @@ def forget(store: Store, platform: str, handle: str) -> Forgotten:
     account = account_key(platform, name)
     report = Forgotten(account)
     with store.transaction() as conn:
-        authors = {author_id for (author_id,) in conn.execute(
-            "SELECT id FROM authors WHERE (platform = ? AND lower(handle) = ?) OR lower(id) = ?",
-            (platform, name, account))}
+        authors = author_ids(conn, [account])[account]
         authors |= {author_id for (author_id,) in conn.execute(
             "SELECT DISTINCT author_id FROM mentions WHERE platform = ? "
             "AND lower(author_handle) = ? AND author_id IS NOT NULL", (platform, name))}
@@ -200,4 +199,4 @@ def apply_retention(store: Store, now: datetime | None = None) -> dict[str, int]
 
 
 def _cutoff(now: datetime, days: int) -> str:
-    return (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_iso(now - timedelta(days=days)) or ""

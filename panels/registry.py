@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from earful.config import PanelConfig, PanelRule, Settings
 from earful.errors import EarfulError
-from earful.models import PLATFORMS, account_key, handle_key
+from earful.models import author_accounts, parse_account, utc_iso
 from earful.store import Store, in_chunks, now_iso
 
 log = logging.getLogger(__name__)
@@ -72,16 +72,6 @@ class Change:
     tagged: int = 0  # stored posts newly tagged with the panel
     untagged: int = 0
     problems: list[str] = field(default_factory=list)
-
-
-def parse_account(text: str) -> str:
-    """``platform:handle`` → the account key; a clear error names the expected form."""
-    platform, sep, handle = text.strip().partition(":")
-    platform = platform.strip().lower()
-    if not sep or platform not in PLATFORMS or not handle_key(handle):
-        raise EarfulError(f"expected an account as 'platform:handle' with platform one of "
-                          f"{', '.join(PLATFORMS)} (like 'x:@runner_jo'), found {text!r}")
-    return account_key(platform, handle)
 
 
 def _rule_json(rule: PanelRule | None) -> str | None:
@@ -178,10 +168,9 @@ def author_ids(conn: Connection, accounts: Iterable[str]) -> dict[str, set[str]]
 def _keys_of(conn: Connection, author_id: str) -> list[str]:
     row = conn.execute("SELECT platform, handle FROM authors WHERE id = ?",
                        (author_id,)).fetchone()
-    keys = [author_id.lower()]
-    if row is not None and row[1]:
-        keys.append(account_key(row[0], row[1]))
-    return keys
+    if row is None:
+        return [author_id.lower()]
+    return author_accounts(row[0], row[1], author_id)
 
 
 def retag(conn: Connection, panel: str, accounts: Sequence[str]) -> tuple[int, int]:
@@ -340,7 +329,7 @@ class Panels:
         for text in accounts:
             try:
                 keys.add(parse_account(text))
-            except EarfulError as error:
+            except ValueError as error:
                 problems.append(str(error))
         with self.store.transaction() as conn:
             current = {account for (account,) in conn.execute(
@@ -372,7 +361,7 @@ class Panels:
                         f"{(row.get('platform') or '').strip()}:{row.get('handle') or ''}")
                 try:
                     accounts.append(parse_account(text))
-                except EarfulError as error:
+                except ValueError as error:
                     problems.append(f"{path}:{reader.line_num}: {error}")
         change = self.add(name, accounts, origin="import")
         change.problems = problems + change.problems
@@ -400,7 +389,7 @@ class Panels:
                     "SELECT account FROM panel_members WHERE panel = ?", (panel.name,))}
                 done[panel.name] = _set_members(conn, panel.name, wanted, current, "rule")
                 conn.execute("UPDATE panels SET refreshed_at = ? WHERE name = ?",
-                             (now.strftime("%Y-%m-%dT%H:%M:%SZ"), panel.name))
+                             (utc_iso(now), panel.name))
         return done
 
 

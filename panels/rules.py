@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from earful.config import PanelRule, Settings
-from earful.models import account_key
+from earful.models import account_key, utc_iso
 from earful.store import Store
 
 _RISK_TIERS = {"medium": ("medium", "high"), "high": ("high",)}
@@ -17,7 +17,7 @@ _RISK_TIERS = {"medium": ("medium", "high"), "high": ("high",)}
 
 def evaluate(store: Store, settings: Settings, rule: PanelRule, now: datetime) -> set[str]:
     """The accounts ``rule`` selects at ``now``."""
-    since = (now - timedelta(days=rule.days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    since = utc_iso(now - timedelta(days=rule.days))
     if rule.kind == "loyalty":
         sql = "SELECT account FROM loyalty_accounts"
         params: list[object] = []

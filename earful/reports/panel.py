@@ -24,7 +24,7 @@ from earful.models import utc_iso
 from earful.queries import Filters
 from earful.reports.overview import sparkline
 from earful.reports.terms import KINDS, TermChange, TermCounts, compare, extract
-from earful.store import Store
+from earful.store import Store, in_chunks
 
 ALL = "all"  # --compare all: every brand mention
 _LABELS = ("positive", "neutral", "negative", "unscored")
@@ -70,11 +70,10 @@ def panel_report(store: Store, name: str, span: Period, *, filters: Filters | No
         "s.churn_target, s.risk FROM mentions m LEFT JOIN scores s ON s.mention_id = m.id "
         f"WHERE {where} ORDER BY m.created_at", params).fetchall()
     brands = defaultdict(list)
-    for chunk_start in range(0, len(rows), 900):
-        ids = [row[0] for row in rows[chunk_start:chunk_start + 900]]
+    for chunk, marks in in_chunks([row[0] for row in rows]):
         for mention_id, brand, role in store.conn.execute(
-                f"SELECT mention_id, brand, role FROM mention_brands WHERE mention_id IN "
-                f"({', '.join('?' * len(ids))})", ids):
+                "SELECT mention_id, brand, role FROM mention_brands WHERE mention_id IN "
+                f"({marks})", chunk):
             brands[mention_id].append((brand, role))
     start = utc_iso(span.since) or ""
     now_rows = [row for row in rows if row[5] >= start]
