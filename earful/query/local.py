@@ -101,6 +101,9 @@ class Document:
         """Every form a query word may match a word of the text by: the word itself, without
         its ``@``/``#``, and without a possessive ``'s``."""
         forms = set(self.words)
+        folded = self.folded
+        if "@" not in folded and "#" not in folded and "'s" not in folded:
+            return forms
         for word in self.words:
             if word[0] in "@#" or word.endswith("'s"):
                 bare = word.lstrip("@#")
@@ -150,14 +153,23 @@ def compiled(node: Node) -> Test:
     needed = _needed(node)
     if not needed:
         return test
-    # Single words as one set of substring searches, the rest (phrases) after them.
-    words = tuple(sorted((n[0] for n in needed if len(n) == 1), key=len, reverse=True))
-    phrases = tuple(n for n in needed if len(n) > 1)
+    # Single words as one set of substring searches, the rest (phrases) after them. A word
+    # that holds another ("delivery", "deliver") is found whenever that one is, and so is a
+    # phrase with a part that holds one: neither need be looked for.
+    singles = {n[0] for n in needed if len(n) == 1}
+    words = tuple(sorted((w for w in singles if not any(o != w and o in w for o in singles)),
+                         key=len, reverse=True))
+    phrases = tuple(n for n in needed
+                    if len(n) > 1 and not any(w in part for part in n for w in singles))
 
     def gated(doc: Document) -> bool:
-        folded = doc.folded
-        return (any(w in folded for w in words)
-                or any(all(w in folded for w in p) for p in phrases)) and test(doc)
+        holds = doc.folded.__contains__
+        if any(map(holds, words)):
+            return test(doc)
+        for phrase in phrases:
+            if all(map(holds, phrase)):
+                return test(doc)
+        return False
 
     return gated
 
@@ -193,6 +205,9 @@ def _compiled(node: Node) -> Test:
     sorted search, tried before the phrases that need word positions."""
     if isinstance(node, And):
         tests = [_compiled(child) for child in node.children]
+        if len(tests) == 2:
+            first, second = tests
+            return lambda doc: first(doc) and second(doc)
         return lambda doc: all(test(doc) for test in tests)
     if isinstance(node, Not):
         inner = _compiled(node.child)
