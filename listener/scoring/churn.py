@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from earful.models import BrandMatch, ChurnSignal
 from listener.scoring import churn_patterns as P
@@ -100,8 +101,9 @@ class BrandTerms:
     terms: tuple[str, ...]  # aliases, @handles, #hashtags, product/membership names
 
 
-@dataclass(frozen=True, slots=True)
-class _Mention:
+# Named tuples, not frozen dataclasses: several are made per candidate post, and a frozen
+# dataclass sets each field through object.__setattr__.
+class _Mention(NamedTuple):
     start: int
     end: int
     brand: str
@@ -119,8 +121,7 @@ class _Hit:
     dest: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
+class _Context(NamedTuple):
     pre_clause: str
     pre_sentence: str
     post_clause: str

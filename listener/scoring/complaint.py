@@ -255,13 +255,27 @@ _LEX_SLOPE = 2.2
 _LEX_BIAS = -1.8
 
 
+class _Uncombined(dict[int, int | None]):
+    """A ``str.translate`` table that drops combining characters (accents after NFKD), filled
+    in as characters are met: the same result as testing each one, at C speed."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_WITHOUT_COMBINING = _Uncombined()
+
+
 def _fold(text: str) -> str:
     """Lowercase, strip accents, replace non-word characters with single spaces, pad with spaces.
 
     Accents are stripped because people type "todavia", "recu" and "Ruckerstattung" too.
     """
-    text = unicodedata.normalize("NFKD", text.replace("ß", "ss").lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("ß", "ss").lower()
+    if not text.isascii():  # ASCII has no accents to strip
+        text = unicodedata.normalize("NFKD", text).translate(_WITHOUT_COMBINING)
     text = _URL_RE.sub(" ", text)
     text = _MENTION_RE.sub(" ", text)
     return " " + " ".join(re.findall(r"[^\W_]+", text)) + " "

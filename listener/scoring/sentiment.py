@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import re
 import string
-from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple
 
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
@@ -230,8 +230,7 @@ class FastVader(SentimentIntensityAnalyzer):
         return valence
 
 
-@dataclass(slots=True, frozen=True)
-class Sentiment:
+class Sentiment(NamedTuple):  # not a frozen dataclass: one is made per post, and that is slower
     compound: float | None
     positive: float | None
     neutral: float | None
