@@ -72,10 +72,19 @@ def _negation(valence: float, lowered: list[str], start_i: int, i: int) -> float
     return valence
 
 
+# Every word of the idioms and booster phrases VADER looks up: every phrase it builds around a
+# sentiment word holds one of the two words before it or the word itself, so when none of
+# those is here no phrase can match.
+_IDIOM_WORDS = frozenset(word for key in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in key
+                         for word in key.split(" "))
+
+
 def _idioms(valence: float, lowered: list[str], i: int) -> float:
     """VADER's ``_special_idioms_check`` on words already lowercased."""
-    one, two, three = lowered[i - 1], lowered[i - 2], lowered[i - 3]
-    zero = lowered[i]
+    one, two, zero = lowered[i - 1], lowered[i - 2], lowered[i]
+    if one not in _IDIOM_WORDS and two not in _IDIOM_WORDS and zero not in _IDIOM_WORDS:
+        return valence
+    three = lowered[i - 3]
     onezero = f"{one} {zero}"
     twoonezero = f"{two} {one} {zero}"
     twoone = f"{two} {one}"
@@ -133,9 +142,8 @@ class FastVader(SentimentIntensityAnalyzer):
         # SentiText's words, without a Python call per word: a token stripped of punctuation to
         # two characters or fewer is kept whole (an emoticon such as ":)").
         tokens = text.split()
-        words = [stripped if len(stripped) > 2 else token
-                 for token, stripped in zip(tokens, [t.strip(_PUNCTUATION) for t in tokens],
-                                            strict=True)]
+        words = [stripped if len(stripped := token.strip(_PUNCTUATION)) > 2 else token
+                 for token in tokens]
         # Each word lowercased (no word holds a space, and none lowercases to one).
         lowered = " ".join(words).lower().split()
         sentiments: list[float] = [0] * len(words)
