@@ -30,7 +30,6 @@ from typing import NamedTuple
 from earful.models import BrandMatch, ChurnSignal
 from listener.scoring import churn_patterns as P
 from listener.scoring.churn_patterns import Language, Rule
-from listener.scoring.heads import word_heads
 
 __all__ = ["BrandTerms", "ChurnDetector", "normalise"]
 
@@ -196,10 +195,9 @@ class ChurnDetector:
         norm = normalise(text)
         mentions = self._mentions(norm, matches)
         hits: list[_Hit] = []
-        text_heads = word_heads(norm)
         for table in _tables(language):
             # Only the rules some word of the text begins like (most rules, most texts: none).
-            for index in table.index.candidates(text_heads):
+            for index in table.index.candidates(norm):
                 rule = table.rules[index]
                 for found in rule.regex.finditer(norm):
                     if found.start() and _WORD_CHAR.match(norm, found.start() - 1):
