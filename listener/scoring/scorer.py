@@ -7,7 +7,7 @@ sentiment feeds the complaint model; churn needs the brands the matcher found; r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from earful.config import Settings
 from earful.models import BrandMatch, ChurnSignal, Post, Score
@@ -22,8 +22,7 @@ from listener.scoring.sentiment import Sentiment, SentimentScorer
 SCORER_VERSION = "1"
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(NamedTuple):  # not a frozen dataclass: one is made per post, and that is slower
     """A text to score and what is known around it: the brands it names, the platform's
     language tag, its author's reach, its engagement, and the brand whose account wrote it."""
 
