@@ -319,12 +319,17 @@ class ChurnDetector:
 
 
 # Words that take a churn threat back. Searched in the normalised (lowercased, unaccented) text.
+# Grouped by first letter, the left boundary checked after it (a pattern that opens with \b is
+# tried at every position): "\b(?:keep(?:ing)? my (?:membership|...)|(?:i'?m|i am|i'?ll|
+# we'?re|will be) staying\b(?!...)|staying\s*[.!]?\s*$|after all|changed my mind|...)\b".
+_STAYING = r"staying\b(?!\s+(?:far|away|clear))"
 _REVERSAL = re.compile(
-    r"\b(?:keep(?:ing)? my (?:membership|subscription|sub|plus|account)|"
-    r"(?:i'?m|i am|i'?ll|we'?re|will be) staying\b(?!\s+(?:far|away|clear))|"
-    r"staying\s*[.!]?\s*$|after all|"
-    r"changed my mind|turned (?:it|things) around|doch nicht|me quedo|je reste|ich bleibe|"
-    r"vou ficar|resto cliente)\b"
+    r"(?:k(?<!\wk)eep(?:ing)? my (?:membership|subscription|sub|plus|account)|"
+    rf"i(?<!\wi)(?:(?:'?m| am|'?ll) {_STAYING}|ch bleibe)|"
+    rf"w(?<!\ww)(?:e'?re|ill be) {_STAYING}|"
+    r"s(?<!\ws)taying\s*[.!]?\s*$|a(?<!\wa)fter all|c(?<!\wc)hanged my mind|"
+    r"t(?<!\wt)urned (?:it|things) around|d(?<!\wd)och nicht|m(?<!\wm)e quedo|"
+    r"j(?<!\wj)e reste|v(?<!\wv)ou ficar|r(?<!\wr)esto cliente)\b"
 )
 
 
