@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 from typing import Any, Generic, TypeVar
 
 from earful.models import Post
@@ -90,11 +91,12 @@ class Document:
 
     @_cached
     def bare(self) -> list[str]:
-        return [w.lstrip("@#") for w in self.words]
+        return list(map(str.lstrip, self.words, repeat("@#")))
 
     @_cached
     def stems(self) -> list[str]:
-        return [w.removesuffix("'s") for w in self.bare]  # "Kestrel's" names Kestrel
+        # "Kestrel's" names Kestrel
+        return list(map(str.removesuffix, self.bare, repeat("'s")))
 
     @_cached
     def forms(self) -> set[str]:
@@ -104,16 +106,25 @@ class Document:
         folded = self.folded
         if "@" not in folded and "#" not in folded and "'s" not in folded:
             return forms
-        for word in self.words:
-            if word[0] in "@#" or word.endswith("'s"):
-                bare = word.lstrip("@#")
-                forms.add(bare)
-                forms.add(bare.removesuffix("'s"))
+        # A word without either has itself as its bare form and its stem.
+        forms.update(self.bare)
+        forms.update(self.stems)
         return forms
 
     @_cached
     def sorted_forms(self) -> list[str]:
         return sorted(self.forms)
+
+    def starts(self, form: str) -> list[int]:
+        """Where a word occurs under ``form`` (as :attr:`positions` says, found by scanning
+        the word lists in C rather than indexing every word)."""
+        found: set[int] = set()
+        for sequence in (self.words, self.bare, self.stems):
+            at = -1
+            for _ in range(sequence.count(form)):
+                at = sequence.index(form, at + 1)
+                found.add(at)
+        return sorted(found)
 
     @_cached
     def positions(self) -> dict[str, list[int]]:
@@ -301,7 +312,7 @@ def _spans(node: Node, doc: Document) -> list[tuple[int, int]]:
     if len(parts) == 1 and last_prefix:
         starts: Iterable[int] = range(len(doc.words))
     else:  # only where the first word occurs
-        starts = doc.positions.get(parts[0], ())
+        starts = doc.starts(parts[0])
     for start in starts:
         if start + len(parts) <= len(doc.words) and all(
                 _word_matches(parts[i], doc, start + i, last_prefix and i == len(parts) - 1)
