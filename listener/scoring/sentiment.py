@@ -32,10 +32,6 @@ _BOOSTERS = frozenset(BOOSTER_DICT)
 _PUNCTUATION = string.punctuation
 
 
-def _negated(word: str) -> bool:
-    return word in _NEGATE or "n't" in word
-
-
 def _table(name: str) -> list[tuple[str, str]]:
     text = resources.files("listener.scoring").joinpath("data", name).read_text(encoding="utf-8")
     rows = []
@@ -44,32 +40,6 @@ def _table(name: str) -> list[tuple[str, str]]:
             key, value = line.split("\t")
             rows.append((key, value.strip()))
     return rows
-
-
-def _negation(valence: float, lowered: list[str], start_i: int, i: int) -> float:
-    """VADER's ``_negation_check`` on words already lowercased (VADER's own lowercases the
-    whole post again for each of the three words before every sentiment word)."""
-    if start_i == 0:
-        if _negated(lowered[i - 1]):
-            valence = valence * N_SCALAR
-    elif start_i == 1:
-        two, one = lowered[i - 2], lowered[i - 1]
-        if two == "never" and (one == "so" or one == "this"):
-            valence = valence * 1.25
-        elif two == "without" and one == "doubt":
-            pass
-        elif _negated(two):
-            valence = valence * N_SCALAR
-    else:
-        three, two, one = lowered[i - 3], lowered[i - 2], lowered[i - 1]
-        if (three == "never" and (two == "so" or two == "this")) or (
-                one == "so" or one == "this"):
-            valence = valence * 1.25
-        elif three == "without" and (two == "doubt" or one == "doubt"):
-            pass
-        elif _negated(three):
-            valence = valence * N_SCALAR
-    return valence
 
 
 # Every word of the idioms and booster phrases VADER looks up: every phrase it builds around a
@@ -173,7 +143,11 @@ class FastVader(SentimentIntensityAnalyzer):
         if not sentiments:
             return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
         sum_s = float(sum(sentiments))
-        punct_emph_amplifier = self._punctuation_emphasis(text)
+        # VADER's _punctuation_emphasis, inline: up to four "!", and two or more "?"
+        exclaimed = text.count("!")
+        questioned = text.count("?")
+        punct_emph_amplifier = (4 if exclaimed > 4 else exclaimed) * 0.292 + (
+            0 if questioned <= 1 else questioned * 0.18 if questioned <= 3 else 0.96)
         if sum_s > 0:
             sum_s += punct_emph_amplifier
         elif sum_s < 0:
@@ -226,8 +200,27 @@ class FastVader(SentimentIntensityAnalyzer):
             if start_i == 2 and s != 0:
                 s = s * 0.9
             valence = valence + s
-            valence = _negation(valence, lowered, start_i, i)
-            if start_i == 2:
+            # VADER's _negation_check, inline: ``before`` is the word start_i + 1 back.
+            if start_i == 0:
+                if before in _NEGATE or "n't" in before:
+                    valence = valence * N_SCALAR
+            elif start_i == 1:
+                one = lowered[i - 1]
+                if before == "never" and (one == "so" or one == "this"):
+                    valence = valence * 1.25
+                elif before == "without" and one == "doubt":
+                    pass
+                elif before in _NEGATE or "n't" in before:
+                    valence = valence * N_SCALAR
+            else:
+                two, one = lowered[i - 2], lowered[i - 1]
+                if (before == "never" and (two == "so" or two == "this")) or (
+                        one == "so" or one == "this"):
+                    valence = valence * 1.25
+                elif before == "without" and (two == "doubt" or one == "doubt"):
+                    pass
+                elif before in _NEGATE or "n't" in before:
+                    valence = valence * N_SCALAR
                 valence = _idioms(valence, lowered, i)
         # "least" negates, except in "at least" and "very least"
         if i > 1 and lowered[i - 1] not in lexicon and lowered[i - 1] == "least":
