@@ -16,6 +16,7 @@ a post carries every topic whose query it matches.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from earful.config import BrandConfig, TopicConfig
@@ -67,6 +68,30 @@ def _exclusion_pattern(terms: Sequence[str]) -> re.Pattern[str]:
     return re.compile("|".join(branches), re.IGNORECASE)
 
 
+class _Exclusion:
+    """A brand's ``exclude`` phrases: where they occur in a lowercased text."""
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        self.pattern = _exclusion_pattern(terms)
+        # Most posts hold no excluded phrase. A phrase only occurs where each of its words
+        # does, so where one word of each is missing (a few substring searches) none does.
+        # Of each phrase, the word fewest phrases share ("falcon" in "kestrel falcon"), and of
+        # those the longest. The pattern ignores case: in lowercased text an ASCII word
+        # occurs as itself, or with "ı" for "i" or "ſ" for "s" (the only characters outside
+        # ASCII that match an ASCII one, "İ" and the Kelvin sign lowercasing to ASCII).
+        phrases = [term.lower().split() for term in terms]
+        shared = Counter(word for words in phrases for word in set(words))
+        chosen = {min(words, key=lambda word: (shared[word], -len(word))) for words in phrases}
+        needles = tuple(sorted(w for w in chosen if not any(o != w and o in w for o in chosen)))
+        self._needles = needles if all(word.isascii() for word in needles) else None
+
+    def spans(self, lowered: str) -> list[tuple[int, int]]:
+        if self._needles is not None and not any(map(lowered.__contains__, self._needles)) \
+                and "ı" not in lowered and "ſ" not in lowered:
+            return []
+        return [m.span() for m in self.pattern.finditer(lowered)]
+
+
 def _norm(text: str) -> str:
     return _SPACES.sub(" ", text).lower()
 
@@ -100,7 +125,7 @@ class Matcher:
         self._terms: dict[str, BrandMatch] = {}
         self._subreddits: dict[str, BrandMatch] = {}
         self._own_handles: dict[str, str] = {}
-        self._exclusions: dict[str, re.Pattern[str]] = {}
+        self._exclusions: dict[str, _Exclusion] = {}
         for brand in brands:
             kinds = [("name", [brand.name]), ("name", [brand.display_name or brand.name]),
                      ("alias", brand.aliases), ("handle", brand.handles),
@@ -115,7 +140,7 @@ class Matcher:
             for handle in brand.handles:
                 self._own_handles[handle_key(handle)] = brand.name
             if brand.exclude:
-                self._exclusions[brand.name] = _exclusion_pattern(brand.exclude)
+                self._exclusions[brand.name] = _Exclusion(brand.exclude)
         # Longest first, so "Kestrel Goods" wins over "Kestrel" at the same position. The
         # pattern runs on lowercased text and checks the left boundary in Python: without
         # IGNORECASE and a leading look-behind, `re` can skip ahead by the terms' first letters.
@@ -181,7 +206,7 @@ class Matcher:
             if exclusion is not None:
                 spans = masked.get(term.brand)
                 if spans is None:
-                    spans = masked[term.brand] = [m.span() for m in exclusion.finditer(lowered)]
+                    spans = masked[term.brand] = exclusion.spans(lowered)
                 if any(begin <= start < end for begin, end in spans):
                     continue
             found[term.brand] = term

@@ -18,6 +18,10 @@ TRICKY = [
     "😡😡 @KestrelHelp", "hi😡there", " 👍 ok 👎 ", "never so good", "it isn't bad at all",
     "without doubt the best", "NOT good. not GOOD!!", "kind of ok", "the least bad option",
     "I don't hate it but it's meh", ":) :( :D", "Café was great 🙂 ñ", "",
+    "no good or bad", "no way this is GOOD", "NO GOOD", "kind of great", "KIND OF great",
+    "not the least bit helpful", "at least it works", "very least good", "sort of ok",
+    "the bomb", "yeah right good", "good good but bad bad but good", "extremely GOOD stuff",
+    "really REALLY bad!!!!!", "is it good??", "no no no", "so so good", "never so good",
 ]
 
 

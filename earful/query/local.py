@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 from typing import Any, Generic, TypeVar
 
 from earful.models import Post
@@ -90,27 +91,40 @@ class Document:
 
     @_cached
     def bare(self) -> list[str]:
-        return [w.lstrip("@#") for w in self.words]
+        return list(map(str.lstrip, self.words, repeat("@#")))
 
     @_cached
     def stems(self) -> list[str]:
-        return [w.removesuffix("'s") for w in self.bare]  # "Kestrel's" names Kestrel
+        # "Kestrel's" names Kestrel
+        return list(map(str.removesuffix, self.bare, repeat("'s")))
 
     @_cached
     def forms(self) -> set[str]:
         """Every form a query word may match a word of the text by: the word itself, without
         its ``@``/``#``, and without a possessive ``'s``."""
         forms = set(self.words)
-        for word in self.words:
-            if word[0] in "@#" or word.endswith("'s"):
-                bare = word.lstrip("@#")
-                forms.add(bare)
-                forms.add(bare.removesuffix("'s"))
+        folded = self.folded
+        if "@" not in folded and "#" not in folded and "'s" not in folded:
+            return forms
+        # A word without either has itself as its bare form and its stem.
+        forms.update(self.bare)
+        forms.update(self.stems)
         return forms
 
     @_cached
     def sorted_forms(self) -> list[str]:
         return sorted(self.forms)
+
+    def starts(self, form: str) -> list[int]:
+        """Where a word occurs under ``form`` (as :attr:`positions` says, found by scanning
+        the word lists in C rather than indexing every word)."""
+        found: set[int] = set()
+        for sequence in (self.words, self.bare, self.stems):
+            at = -1
+            for _ in range(sequence.count(form)):
+                at = sequence.index(form, at + 1)
+                found.add(at)
+        return sorted(found)
 
     @_cached
     def positions(self) -> dict[str, list[int]]:
@@ -150,14 +164,23 @@ def compiled(node: Node) -> Test:
     needed = _needed(node)
     if not needed:
         return test
-    # Single words as one set of substring searches, the rest (phrases) after them.
-    words = tuple(sorted((n[0] for n in needed if len(n) == 1), key=len, reverse=True))
-    phrases = tuple(n for n in needed if len(n) > 1)
+    # Single words as one set of substring searches, the rest (phrases) after them. A word
+    # that holds another ("delivery", "deliver") is found whenever that one is, and so is a
+    # phrase with a part that holds one: neither need be looked for.
+    singles = {n[0] for n in needed if len(n) == 1}
+    words = tuple(sorted((w for w in singles if not any(o != w and o in w for o in singles)),
+                         key=len, reverse=True))
+    phrases = tuple(n for n in needed
+                    if len(n) > 1 and not any(w in part for part in n for w in singles))
 
     def gated(doc: Document) -> bool:
-        folded = doc.folded
-        return (any(w in folded for w in words)
-                or any(all(w in folded for w in p) for p in phrases)) and test(doc)
+        holds = doc.folded.__contains__
+        if any(map(holds, words)):
+            return test(doc)
+        for phrase in phrases:
+            if all(map(holds, phrase)):
+                return test(doc)
+        return False
 
     return gated
 
@@ -193,6 +216,9 @@ def _compiled(node: Node) -> Test:
     sorted search, tried before the phrases that need word positions."""
     if isinstance(node, And):
         tests = [_compiled(child) for child in node.children]
+        if len(tests) == 2:
+            first, second = tests
+            return lambda doc: first(doc) and second(doc)
         return lambda doc: all(test(doc) for test in tests)
     if isinstance(node, Not):
         inner = _compiled(node.child)
@@ -286,7 +312,7 @@ def _spans(node: Node, doc: Document) -> list[tuple[int, int]]:
     if len(parts) == 1 and last_prefix:
         starts: Iterable[int] = range(len(doc.words))
     else:  # only where the first word occurs
-        starts = doc.positions.get(parts[0], ())
+        starts = doc.starts(parts[0])
     for start in starts:
         if start + len(parts) <= len(doc.words) and all(
                 _word_matches(parts[i], doc, start + i, last_prefix and i == len(parts) - 1)

@@ -25,11 +25,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from earful.models import BrandMatch, ChurnSignal
 from listener.scoring import churn_patterns as P
 from listener.scoring.churn_patterns import Language, Rule
-from listener.scoring.heads import word_heads
 
 __all__ = ["BrandTerms", "ChurnDetector", "normalise"]
 
@@ -100,8 +100,9 @@ class BrandTerms:
     terms: tuple[str, ...]  # aliases, @handles, #hashtags, product/membership names
 
 
-@dataclass(frozen=True, slots=True)
-class _Mention:
+# Named tuples, not frozen dataclasses: several are made per candidate post, and a frozen
+# dataclass sets each field through object.__setattr__.
+class _Mention(NamedTuple):
     start: int
     end: int
     brand: str
@@ -119,8 +120,7 @@ class _Hit:
     dest: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
+class _Context(NamedTuple):
     pre_clause: str
     pre_sentence: str
     post_clause: str
@@ -195,10 +195,9 @@ class ChurnDetector:
         norm = normalise(text)
         mentions = self._mentions(norm, matches)
         hits: list[_Hit] = []
-        text_heads = word_heads(norm)
         for table in _tables(language):
             # Only the rules some word of the text begins like (most rules, most texts: none).
-            for index in table.index.candidates(text_heads):
+            for index in table.index.candidates(norm):
                 rule = table.rules[index]
                 for found in rule.regex.finditer(norm):
                     if found.start() and _WORD_CHAR.match(norm, found.start() - 1):
@@ -320,12 +319,17 @@ class ChurnDetector:
 
 
 # Words that take a churn threat back. Searched in the normalised (lowercased, unaccented) text.
+# Grouped by first letter, the left boundary checked after it (a pattern that opens with \b is
+# tried at every position): "\b(?:keep(?:ing)? my (?:membership|...)|(?:i'?m|i am|i'?ll|
+# we'?re|will be) staying\b(?!...)|staying\s*[.!]?\s*$|after all|changed my mind|...)\b".
+_STAYING = r"staying\b(?!\s+(?:far|away|clear))"
 _REVERSAL = re.compile(
-    r"\b(?:keep(?:ing)? my (?:membership|subscription|sub|plus|account)|"
-    r"(?:i'?m|i am|i'?ll|we'?re|will be) staying\b(?!\s+(?:far|away|clear))|"
-    r"staying\s*[.!]?\s*$|after all|"
-    r"changed my mind|turned (?:it|things) around|doch nicht|me quedo|je reste|ich bleibe|"
-    r"vou ficar|resto cliente)\b"
+    r"(?:k(?<!\wk)eep(?:ing)? my (?:membership|subscription|sub|plus|account)|"
+    rf"i(?<!\wi)(?:(?:'?m| am|'?ll) {_STAYING}|ch bleibe)|"
+    rf"w(?<!\ww)(?:e'?re|ill be) {_STAYING}|"
+    r"s(?<!\ws)taying\s*[.!]?\s*$|a(?<!\wa)fter all|c(?<!\wc)hanged my mind|"
+    r"t(?<!\wt)urned (?:it|things) around|d(?<!\wd)och nicht|m(?<!\wm)e quedo|"
+    r"j(?<!\wj)e reste|v(?<!\wv)ou ficar|r(?<!\wr)esto cliente)\b"
 )
 
 

@@ -1,11 +1,12 @@
 """What a regex's matches can start with: a cheap gate before running it.
 
 The churn detector runs a few dozen phrase patterns over each candidate text, and most of
-them cannot match because the text has no word starting the way they do. :func:`heads` reads
-a pattern's parse tree for the (at most two-character) strings every match begins with;
-:func:`word_heads` lists how the words of a text begin. A pattern whose heads miss the text's
-need not run. Anything the reading cannot bound (``\\w``, ``.``, a negated set) makes the
-pattern ungated, so the gate never changes a result, only skips work.
+them cannot match because no word of the text starts the way they do. :func:`heads` reads a
+pattern's parse tree for the word-character prefixes (up to eight characters: "cancel",
+"switch", "unsubscr") that every match at a word start begins with; :class:`GateIndex` finds,
+in one scan of a text, which of those prefixes start a word of it, and so which patterns may
+match. Anything the reading cannot bound (``\\w``, ``.``, a negated set) makes the pattern
+ungated, so the gate never changes a result, only skips work.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-_WIDTH = 2
+_WIDTH = 8
 _MAX_HEADS = 400  # beyond this the gate is no cheaper than the scan
-_WORD_START = re.compile(r"(?<!\w)\w.?", re.DOTALL)
 _WORD = re.compile(r"\w")
 
 
@@ -26,12 +26,16 @@ class _Unbounded(Exception):
     pass
 
 
-Gate = tuple[frozenset[str], frozenset[str]]  # (two-character heads, one-character heads)
+Gate = frozenset[str]  # the prefixes one of which starts every match at a word start
 
 
 def heads(pattern: re.Pattern[str]) -> Gate | None:
-    """Strings of one or two characters, one of which starts every match of ``pattern`` at a
-    word start; None when the pattern cannot be bounded that way."""
+    """Strings of word characters, one of which starts every match of ``pattern`` at a word
+    start (none is a prefix of another); None when the pattern cannot be bounded that way.
+
+    They stop at the first character that is not a word character: a word of the text starts
+    after such a character, and the index must not read past it (see :class:`GateIndex`).
+    """
     if pattern.flags & re.IGNORECASE:
         return None
     found: set[str] = set()
@@ -39,38 +43,47 @@ def heads(pattern: re.Pattern[str]) -> Gate | None:
         _expand(list(sre_parse.parse(pattern.pattern)), "", found)
     except (_Unbounded, RecursionError):
         return None
-    if "" in found or len(found) > _MAX_HEADS or any(not _WORD.match(h) for h in found):
+    if "" in found or len(found) > _MAX_HEADS:
         return None
-    return (frozenset(h for h in found if len(h) == 2),
-            frozenset(h for h in found if len(h) == 1))
-
-
-def word_heads(text: str) -> Gate:
-    """How the words of ``text`` begin: (two-character starts, first characters)."""
-    two = frozenset(_WORD_START.findall(text))
-    return two, frozenset(h[0] for h in two)
+    # "cancel" bounds "cancels" as well: only the shortest are needed.
+    return frozenset(h for h in found if not any(o != h and h.startswith(o) for o in found))
 
 
 class GateIndex:
-    """Which of several patterns may match a text, looked up by the text's word heads."""
+    """Which of several patterns may match a text, from the heads (see :func:`heads`) that
+    start its words: one regex finds them all, opening with their first characters so that
+    ``re`` skips to candidate positions, each branch checking the word boundary after that
+    character (a pattern that opens with a look-behind is tried at every position)."""
 
     def __init__(self, gates: Sequence[Gate | None]) -> None:
         self._always = frozenset(i for i, gate in enumerate(gates) if gate is None)
-        by_head: dict[str, list[int]] = {}
-        for index, gate in enumerate(gates):
-            for head in (gate[0] | gate[1]) if gate else ():
-                by_head.setdefault(head, []).append(index)
-        self._by_head = by_head
+        every = {head for gate in gates if gate for head in gate}
+        # At one position the regex finds the longest head only; every pattern with a head
+        # that starts it (and so also starts the word there) may match.
+        self._patterns_of = {
+            found: tuple(i for i, gate in enumerate(gates)
+                         if gate and any(found.startswith(head) for head in gate))
+            for found in every
+        }
+        tails: dict[str, set[str]] = {}
+        for head in every:
+            tails.setdefault(head[0], set()).add(head[1:])
+        branches = []
+        for first, rest in sorted(tails.items()):
+            char = re.escape(first)
+            longest_first = sorted(rest, key=lambda tail: (-len(tail), tail))
+            branches.append(f"{char}(?<!\\w{char})(?:{'|'.join(map(re.escape, longest_first))})")
+        self._heads = re.compile("|".join(branches)) if branches else None
 
-    def candidates(self, text_heads: Gate) -> list[int]:
-        """Indexes of the patterns that may match, in their original order."""
+    def candidates(self, text: str) -> list[int]:
+        """Indexes of the patterns that may match ``text``, in their original order."""
         found = set(self._always)
-        by_head = self._by_head
-        for group in text_heads:
-            for head in group:
-                indexes = by_head.get(head)
-                if indexes:
-                    found.update(indexes)
+        if self._heads is not None:
+            patterns_of = self._patterns_of
+            # Heads are word characters only, so a match ends inside its word and no word
+            # start is skipped over.
+            for head in set(self._heads.findall(text)):
+                found.update(patterns_of[head])
         return sorted(found)
 
 
@@ -82,14 +95,14 @@ def _expand(items: list[Any], prefix: str, out: set[str]) -> None:
         return
     (op, av), rest = items[0], items[1:]
     if op is sre.LITERAL:
-        _expand(rest, prefix + chr(av), out)
+        _extend(chr(av), rest, prefix, out)
     elif op is sre.IN:
         chars = _set_chars(av)
         if chars is None:
             out.add(prefix)
         else:
             for char in chars:
-                _expand(rest, prefix + char, out)
+                _extend(char, rest, prefix, out)
     elif op is sre.SUBPATTERN:
         _expand(list(av[-1]) + rest, prefix, out)
     elif op is sre.BRANCH:
@@ -106,6 +119,13 @@ def _expand(items: list[Any], prefix: str, out: set[str]) -> None:
         _expand(rest, prefix, out)  # zero-width
     else:  # \w, ., [^…], back-references: anything may follow
         out.add(prefix)
+
+
+def _extend(char: str, rest: list[Any], prefix: str, out: set[str]) -> None:
+    if _WORD.match(char):
+        _expand(rest, prefix + char, out)
+    else:
+        out.add(prefix)  # a head ends before the first character that is not a word one
 
 
 def _set_chars(items: list[Any]) -> set[str] | None:

@@ -57,6 +57,27 @@ _WORD_LANGUAGE = {
 _NOT_LANGUAGES = frozenset({"und", "qme", "qht", "qam", "qst", "zxx", "art"})
 
 
+_FIRST = next(iter(_FUNCTION_WORDS))
+
+
+def _ranked(codes: list[str]) -> tuple[str, int, int, int]:
+    """From the languages of a text's function words (one entry per word): the language with
+    the most (the first in ``_FUNCTION_WORDS`` order on a tie), its count, the next highest
+    count and the count for English."""
+    if not codes:
+        return _FIRST, 0, 0, 0
+    first, top = codes[0], len(codes)
+    if codes.count(first) == top:  # the usual case: one language
+        return first, top, 0, top if first == "en" else 0
+    counts: dict[str, int] = {}
+    for code in codes:
+        counts[code] = counts.get(code, 0) + 1
+    top = max(counts.values())
+    best = next(code for code in _FUNCTION_WORDS if counts.get(code) == top)
+    ordered = sorted(counts.values(), reverse=True)
+    return best, top, ordered[1], counts.get("en", 0)
+
+
 class LanguageDetector:
     """Decide the language of a post: ``(iso_639_1 or "und", confidence 0–1)``."""
 
@@ -68,6 +89,7 @@ class LanguageDetector:
         other = frozenset().union(*(v for k, v in _FUNCTION_WORDS.items() if k != "en"))
         self.english_vocabulary = frozenset(
             word for word in english_vocabulary if word.isalpha() and word not in other)
+        self._english_evidence = self.english_vocabulary | _FUNCTION_WORDS["en"]
         self.languages = tuple(dict.fromkeys(code.lower() for code in languages))
         unknown = [code for code in self.languages if len(code) != 2 or not code.isalpha()]
         if unknown:
@@ -90,25 +112,20 @@ class LanguageDetector:
             hint = hint.lower().split("-")[0]
             if hint in self.languages and hint not in _NOT_LANGUAGES:
                 return hint, 0.95
-        stripped = _URLS_HANDLES.sub(" ", text)
-        if not _NON_LATIN.search(stripped):
+        stripped = _URLS_HANDLES.sub(" ", text) if "http" in text or "@" in text \
+            or "#" in text else text
+        plain = stripped.isascii()  # a flag CPython keeps: no scan
+        if plain or not _NON_LATIN.search(stripped):
             words = _WORDS.findall(stripped.lower())
             if not words:
                 return "und", 0.0
-            counts = dict.fromkeys(_FUNCTION_WORDS, 0)
-            for word in words:
-                code = _WORD_LANGUAGE.get(word)
-                if code is not None:
-                    counts[code] += 1
-            ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
-            (best, top), (_, second) = ranked[0], ranked[1]
+            best, top, second, english = _ranked(list(filter(None, map(_WORD_LANGUAGE.get,
+                                                                         words))))
             # Function words settle plain text in any of the languages that have them.
             if top >= 2 and top >= 4 * second and best in self.languages:
                 return best, min(0.99, 0.75 + 0.05 * top)
-            if top == counts["en"] and second == 0 and "en" in self.languages \
-                    and stripped.isascii():
-                evidence = sum(1 for w in words
-                               if w in self.english_vocabulary or w in _FUNCTION_WORDS["en"])
+            if top == english and second == 0 and "en" in self.languages and plain:
+                evidence = sum(map(self._english_evidence.__contains__, words))
                 if evidence and evidence * 3 >= len(words):
                     return "en", 0.6
         return self._lingua_detect(stripped)

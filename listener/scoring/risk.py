@@ -7,7 +7,7 @@ is a bigger one. Thresholds come from ``[scoring]`` in the config.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from earful.config import ScoringConfig
 from earful.models import BrandMatch, ChurnSignal
@@ -15,8 +15,7 @@ from earful.models import BrandMatch, ChurnSignal
 CHURN_DEFINITE = 0.8  # intent at or above which a churn threat alone makes a post high risk
 
 
-@dataclass(slots=True, frozen=True)
-class Risk:
+class Risk(NamedTuple):  # not a frozen dataclass: one is made per post, and that is slower
     tier: str
     points: float
     reasons: list[str]
