@@ -577,76 +577,13 @@ def mentions(app: App, since: str | None, until: str | None, limit: int, order: 
 # -- reports ---------------------------------------------------------------------------------------
 @main.group()
 def report() -> None:
-    """Reports for social managers."""
+    """Reports for social managers: in the terminal, as JSON or CSV, or one HTML file.
 
-
-@report.command("overview")
-@filter_options
-@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000),
-              help="How many risk posts to list.")
-@json_option
-@pass_app
-def report_overview(app: App, since: str | None, until: str | None, top: int, as_json: bool,
-                    **fields: Any) -> None:
-    """Volume, sentiment split, share of voice and the top risk posts.
-
-    Example: earful report overview --since 30d
+    \b
+    Every report takes --since/--until (default: the last 30 days), --brand, --platform,
+    --panel and --lang, compares the period with the one before it, and prints --json or
+    --csv instead of tables.
     """
-    from earful.reports.overview import overview, render_overview
-
-    data = overview(app.store, _filters(since, until, **fields), top=top)
-    if as_json:
-        click.echo(_json_line(data))
-    else:
-        console.print(render_overview(data))
-
-
-@report.command("sla")
-@click.option("--since", help="Cases opened from: 2026-11-01, 7d, 36h…")
-@click.option("--until", help="Cases opened before (same forms).")
-@click.option("--team", help="Only this team.")
-@json_option
-@pass_app
-def report_sla(app: App, since: str | None, until: str | None, team: str | None,
-               as_json: bool) -> None:
-    """Per team and responder: cases, first responses within target, median and p90 response
-    and resolution times (business time), breaches, first-contact resolution.
-
-    Example: earful report sla --since 30d
-    """
-    from datetime import UTC, datetime
-
-    from earful.reports.cases import render_sla
-    from responders.report import sla_report
-
-    filters = _filters(since, until)
-    data = sla_report(app.store, app.settings, datetime.now(UTC), filters.since, filters.until,
-                      team)
-    if as_json:
-        click.echo(_json_line(data))
-    else:
-        console.print(render_sla(data))
-
-
-@report.command("surveys")
-@click.option("--since", help="Surveys sent from: 2026-11-01, 30d…")
-@click.option("--until", help="Surveys sent before (same forms).")
-@json_option
-@pass_app
-def report_surveys(app: App, since: str | None, until: str | None, as_json: bool) -> None:
-    """CSAT after resolved support cases, CES after support, NPS of linked members: figures,
-    response rates and weekly trends.
-
-    Example: earful report surveys --since 90d
-    """
-    from earful.reports.surveys import render_surveys, surveys_report
-
-    filters = _filters(since, until)
-    data = surveys_report(app.store, filters.since, filters.until)
-    if as_json:
-        click.echo(_json_line(data))
-    else:
-        console.print(render_surveys(data))
 
 
 # -- responders ------------------------------------------------------------------------------------
@@ -1130,3 +1067,4 @@ def oncall(app: App, at: str | None, as_json: bool) -> None:
 # Command groups kept in their own modules register themselves on `main` when imported.
 from earful.commands import bot as _bot  # noqa: E402, F401
 from earful.commands import panel as _panel  # noqa: E402, F401
+from earful.commands import report as _report  # noqa: E402, F401

@@ -57,6 +57,8 @@ class Filters:
     # A panel's posts, brand mentions or not; without one, only brand mentions (a panel
     # member's posts that name no brand are panel data, not mentions of a brand).
     panel: str | None = None
+    min_churn: float | None = None  # churn intent at least this
+
 
     def where(self, mention: str = "m", score: str = "s") -> tuple[str, list[Any]]:
         """SQL conditions (joined with AND) and their parameters."""
@@ -67,8 +69,9 @@ class Filters:
                            f"{mention}.id AND b.brand = ? COLLATE NOCASE)")
             params.append(self.brand)
         if self.panel:
-            clauses.append(f"EXISTS (SELECT 1 FROM mention_panels p WHERE p.panel = ? "
-                           f"AND p.mention_id = {mention}.id)")
+            # As a list, so SQLite can start from the panel's posts rather than the period's.
+            clauses.append(f"{mention}.id IN (SELECT mention_id FROM mention_panels "
+                           f"WHERE panel = ?)")
             params.append(self.panel)
         else:
             clauses.append(f"NOT {mention}.panel_only")
@@ -83,6 +86,9 @@ class Filters:
             if value:
                 clauses.append(f"{column} = ?")
                 params.append(value)
+        if self.min_churn is not None:
+            clauses.append(f"{score}.churn_intent >= ?")
+            params.append(self.min_churn)
         if self.since:
             clauses.append(f"{mention}.created_at >= ?")
             params.append(self.since)
@@ -101,12 +107,26 @@ _RISK_ORDER = "CASE s.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END"
 
 def search_mentions(store: Store, filters: Filters, *, limit: int = 50,
                     order: str = "newest") -> list[dict[str, Any]]:
-    """Mentions with their scores and brands, newest first (or ``order="risk"``)."""
+    """Mentions with their scores and brands, newest first (or ``order="risk"``). Medium and
+    high risk only, by risk score: ``"risky"`` reads them from the riskiest down (quick when
+    many mentions match, slow when few do), ``"risky-sorted"`` reads the matches and sorts
+    them (the reverse); :func:`earful.reports.aggregate.top_risk` picks one."""
     where, params = filters.where()
+    source = "mentions m LEFT JOIN scores s ON s.mention_id = m.id"
+    if order in ("risky", "risky-sorted"):
+        where += " AND s.risk <> 'low'"
+    if order == "risky":
+        # Tiers follow risk_score, so walking the partial index of medium and high scores
+        # from the top yields the riskiest first and stops at `limit`. The term above is the
+        # index's own WHERE, which lets SQLite use it.
+        source = ("scores s INDEXED BY idx_scores_risky "
+                  "CROSS JOIN mentions m ON m.id = s.mention_id")
     order_by = {
         "newest": "m.created_at DESC",
         "oldest": "m.created_at ASC",
         "risk": f"{_RISK_ORDER}, s.risk_score DESC, m.created_at DESC",
+        "risky": "s.risk_score DESC, s.mention_id DESC",
+        "risky-sorted": "s.risk_score DESC, s.mention_id DESC",
     }[order]
     sql = f"""
         SELECT m.id, m.platform, m.kind, m.url, m.author_handle, m.author_followers, m.text,
@@ -117,7 +137,7 @@ def search_mentions(store: Store, filters: Filters, *, limit: int = 50,
                  WHERE b.mention_id = m.id) AS brands,
                (SELECT group_concat(topic, ',') FROM mention_topics t
                  WHERE t.mention_id = m.id) AS topics
-        FROM mentions m LEFT JOIN scores s ON s.mention_id = m.id
+        FROM {source}
         WHERE {where}
         ORDER BY {order_by}
         LIMIT ?"""
@@ -132,3 +152,4 @@ def search_mentions(store: Store, filters: Filters, *, limit: int = 50,
         row["opportunity"] = bool(row["opportunity"])
         rows.append(row)
     return rows
+

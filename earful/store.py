@@ -12,6 +12,8 @@ Tables (readable by Datasette or ``sqlite3``):
   the config, not here); ``loyalty_accounts``: which accounts belong to loyalty members.
 - ``alerts``, ``alert_deliveries``: alerts and their outbox (one row per channel and address,
   with its idempotency key, attempts and status).
+- ``rollup_daily``, ``rollup_topics``, ``rollup_churn``: per-day aggregates the reports read,
+  kept in step with every write (see ``earful.rollups``).
 - ``checkpoints``: where each source or import stopped, written in the same transaction
   as the posts it covers, so a killed run resumes without gaps or duplicates.
 
@@ -33,6 +35,7 @@ import orjson
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from earful import rollups
 from earful.errors import StoreError
 from earful.models import BrandMatch, ChurnSignal, Post, Score, utc_iso
 
@@ -340,6 +343,32 @@ def m009_community(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m010_report_rollups(db: sqlite_utils.Database) -> None:
+    for statement in (
+        *rollups.SCHEMA,
+        # An author's posts in a period (influencers, panels): one range of this index.
+        "DROP INDEX idx_mentions_author",
+        "CREATE INDEX idx_mentions_author ON mentions(author_id, created_at)",
+        # The top risk posts, read from the riskiest down; low-risk rows (most of them) cost
+        # the index nothing.
+        "CREATE INDEX idx_scores_risky ON scores(risk_score) WHERE risk <> 'low'",
+        # Influencers, read from the widest reach down.
+        "CREATE INDEX idx_authors_followers ON authors(followers)",
+    ):
+        db.execute(statement)
+    rollups.rebuild(db.conn)
+
+
+@migrations()
+def m011_discord_outbox_failed(db: sqlite_utils.Database) -> None:
+    # A message Discord refuses for good (thread deleted, direct messages closed) is kept with
+    # Discord's reason and leaves the pending outbox, instead of being tried on every tick.
+    for statement in ("ALTER TABLE discord_outbox ADD COLUMN failed_at TEXT",
+                      "ALTER TABLE discord_outbox ADD COLUMN error TEXT"):
+        db.execute(statement)
+
+
 def now_iso() -> str:
     return utc_iso(datetime.now(UTC)) or ""
 
@@ -589,11 +618,13 @@ class Store:
         mention_rows, author_rows, score_rows, brand_rows, rematched = [], {}, [], [], []
         topic_rows: list[tuple[str, str]] = []
         panel_rows: list[tuple[str, str]] = []
+        fresh: dict[str, rollups.New] = {}  # new posts, for the report rollups
         for item in items:
             post, packed = item.post, item.packed
             post_id = post.id  # a property that formats the id: read it once
             author = post.author
             author_id = author.id if author is not None else None
+            created = utc_iso(post.created_at)
             if author is not None:
                 author_rows[author_id] = (
                     author_id, author.platform, author.native_id, author.handle, author.name,
@@ -605,7 +636,7 @@ class Store:
                 post_id, post.platform, post.native_id, post.kind, post.url,
                 author_id, author.handle if author else None,
                 author.followers if author else None, post.text, post.lang,
-                packed[_PACKED_LANGUAGE] if packed else None, utc_iso(post.created_at), collected,
+                packed[_PACKED_LANGUAGE] if packed else None, created, collected,
                 collected, utc_iso(post.edited_at), post.version_id, post.thread_id,
                 post.parent_id, post.community, post.likes, post.replies, post.reposts,
                 post.quotes, post.engagement, item.source or None, _json(post.raw),
@@ -615,6 +646,10 @@ class Store:
             previous = known.get(post_id)
             if previous is None:
                 result.new.append(post_id)
+                fresh[post_id] = (created, post.platform,
+                                  [(m.brand, m.role) for m in item.matches], item.topics,
+                                  packed, post.engagement,
+                                  author.followers if author else None)
             elif previous != post.text:
                 result.updated.append(post_id)
                 rematched.append(post_id)
@@ -625,7 +660,11 @@ class Store:
             topic_rows.extend((post_id, topic) for topic in item.topics)
             if packed is not None:
                 score_rows.append((post_id, *packed[:_PACKED_COLUMNS], collected))
+        existing = [*result.updated, *result.refreshed]
         with self.transaction() as conn:
+            # What these posts added to the report rollups is taken out, then added again as
+            # they now stand (counts, edits and scores all change it).
+            rollups.apply(conn, existing, -1)
             conn.executemany(_INSERT_AUTHOR, author_rows.values())
             # New rows get rowids above the current maximum (the table has no AUTOINCREMENT
             # gaps to reuse below it), so this finds exactly the rows to add to the index.
@@ -643,6 +682,9 @@ class Store:
             if panel_rows:
                 conn.executemany("INSERT OR IGNORE INTO mention_panels (mention_id, panel) "
                                  "VALUES (?, ?)", panel_rows)
+            rollups.add_mentions(conn, [(created[:10], *rest) for created, *rest in
+                                        fresh.values()])
+            rollups.apply(conn, existing, 1)
             if checkpoint is not None:
                 self._write_checkpoint(conn, *checkpoint)
         return result

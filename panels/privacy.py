@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from sqlite3 import Connection
 
+from earful import rollups
 from earful.errors import EarfulError
 from earful.models import PLATFORMS, account_key, handle_key, utc_iso
 from earful.store import Store, in_chunks
@@ -52,6 +53,7 @@ def erase(conn: Connection, mention_ids: Sequence[str], stub: str = REDACTED) ->
             f"SELECT mention_id FROM case_mentions WHERE mention_id IN ({marks}) UNION "
             f"SELECT mention_id FROM cases WHERE mention_id IN ({marks})", [*chunk, *chunk])}
         gone = [mention_id for mention_id in chunk if mention_id not in kept]
+        rollups.apply(conn, chunk, -1)
         # The delete and update triggers keep the full-text index in step.
         result.deleted += conn.executemany("DELETE FROM mentions WHERE id = ?",
                                            [(mention_id,) for mention_id in gone]).rowcount
@@ -63,6 +65,7 @@ def erase(conn: Connection, mention_ids: Sequence[str], stub: str = REDACTED) ->
         # Scores quote the text (churn phrases, reasons); panel tags say who wrote it.
         for table in ("scores", "mention_panels"):
             conn.executemany(f"DELETE FROM {table} WHERE mention_id = ?", stubs)
+        rollups.apply(conn, [mention_id for (mention_id,) in stubs], 1)
         result.redacted += len(stubs)
     return result
 

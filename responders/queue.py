@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from earful.config import Settings
 from earful.models import utc_iso
-from earful.store import Store
+from earful.store import Store, in_chunks
 from responders.calendar import DAY_NAMES, BusinessCalendar, calendar_for
 from responders.cases import OPEN
 from responders.sla import SlaClock
@@ -104,19 +105,33 @@ class SlaClocks:
 
 def pauses(store: Store, case_id: int) -> list[tuple[datetime, datetime | None]]:
     """When the case was waiting on the customer, from its audit trail."""
-    spans: list[tuple[datetime, datetime | None]] = []
-    since: datetime | None = None
-    for at, to_status in store.conn.execute(
-            "SELECT at, to_status FROM case_events WHERE case_id = ? ORDER BY id", [case_id]):
-        moment = datetime.fromisoformat(at)
-        if to_status == "waiting" and since is None:
-            since = moment
-        elif to_status != "waiting" and since is not None:
-            spans.append((since, moment))
-            since = None
-    if since is not None:
-        spans.append((since, None))
-    return spans
+    return pauses_of(store, [case_id])[case_id]
+
+
+def pauses_of(store: Store, case_ids: Sequence[int]
+              ) -> dict[int, list[tuple[datetime, datetime | None]]]:
+    """:func:`pauses` of many cases, in one query per chunk of ids."""
+    found: dict[int, list[tuple[datetime, datetime | None]]] = {}
+    for chunk, marks in in_chunks(list(case_ids)):
+        events: dict[int, list[tuple[str, str | None]]] = {case_id: [] for case_id in chunk}
+        for case_id, at, to_status in store.conn.execute(
+                f"SELECT case_id, at, to_status FROM case_events WHERE case_id IN ({marks}) "
+                "ORDER BY case_id, id", chunk):
+            events[case_id].append((at, to_status))
+        for case_id, trail in events.items():
+            spans: list[tuple[datetime, datetime | None]] = []
+            since: datetime | None = None
+            for at, to_status in trail:
+                moment = datetime.fromisoformat(at)
+                if to_status == "waiting" and since is None:
+                    since = moment
+                elif to_status != "waiting" and since is not None:
+                    spans.append((since, moment))
+                    since = None
+            if since is not None:
+                spans.append((since, None))
+            found[case_id] = spans
+    return found
 
 
 def record_sla_events(store: Store, settings: Settings, now: datetime) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from earful.config import Settings
 from earful.store import Store
-from responders.queue import SlaClocks, pauses
+from responders.queue import SlaClocks, pauses_of
 from responders.sla import SlaClock
 
 
@@ -23,13 +23,19 @@ def _p90(values: list[float]) -> float | None:
 
 
 def sla_report(store: Store, settings: Settings, now: datetime, since: str | None = None,
-               until: str | None = None, team: str | None = None) -> dict[str, Any]:
+               until: str | None = None, team: str | None = None, *,
+               brand: str | None = None, platform: str | None = None,
+               language: str | None = None, panel: str | None = None) -> dict[str, Any]:
     """Cases opened in [since, until): counts, % first responses within target, median and
     p90 first-response and resolution times (business seconds), breaches, first-contact
-    resolution rate — by team and by responder."""
+    resolution rate — in all, by team and by responder. ``brand``, ``platform``,
+    ``language`` and ``panel`` (the opening post's) narrow the cases."""
     clauses, params = [], []
     for condition, value in (("opened_at >= ?", since), ("opened_at < ?", until),
-                             ("team = ?", team)):
+                             ("team = ?", team), ("brand = ? COLLATE NOCASE", brand),
+                             ("platform = ?", platform), ("language = ?", language),
+                             ("EXISTS (SELECT 1 FROM mention_panels p WHERE p.panel = ? "
+                              "AND p.mention_id = cases.mention_id)", panel)):
         if value:
             clauses.append(condition)
             params.append(value)
@@ -41,11 +47,13 @@ def sla_report(store: Store, settings: Settings, now: datetime, since: str | Non
         "SELECT case_id, count(*) FROM sla_events WHERE kind = 'breached' GROUP BY case_id"))
     clocks = SlaClocks(settings)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    cases = rows.fetchall()
+    waits = pauses_of(store, [case[0] for case in cases])
     for (case_id, team_name, assignee, priority, status, opened, first, resolved,
-         fcr) in rows.fetchall():
+         fcr) in cases:
         policy = settings.sla.get(priority)
         calendar = clocks.calendar(team_name, assignee)
-        spans = pauses(store, case_id)
+        spans = waits[case_id]
         start = datetime.fromisoformat(opened)
 
         clock = SlaClock(calendar, 1.0)  # only its elapsed time is read here
@@ -59,14 +67,15 @@ def sla_report(store: Store, settings: Settings, now: datetime, since: str | Non
                  "fcr": bool(fcr), "breaches": breached,
                  "fr_ok": fr is not None and fr_target is not None and fr <= fr_target,
                  "res_ok": res is not None and res_target is not None and res <= res_target}
+        groups[("all", "all")].append(entry)
         groups[("team", team_name or "–")].append(entry)
         groups[("responder", assignee or "unassigned")].append(entry)
-    result: dict[str, list[dict[str, Any]]] = {"teams": [], "responders": []}
+    result: dict[str, list[dict[str, Any]]] = {"all": [], "teams": [], "responders": []}
     for (kind, name), entries in sorted(groups.items()):
         firsts = [e["first_response"] for e in entries if e["first_response"] is not None]
         resolutions = [e["resolution"] for e in entries if e["resolution"] is not None]
         resolved = [e for e in entries if e["resolved"]]
-        result["teams" if kind == "team" else "responders"].append({
+        result[{"all": "all", "team": "teams"}.get(kind, "responders")].append({
             "name": name, "cases": len(entries), "responded": len(firsts),
             "first_response_within_target": (sum(e["fr_ok"] for e in entries) / len(firsts)
                                              if firsts else None),

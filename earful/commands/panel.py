@@ -14,13 +14,14 @@ from earful.cli import (
     _json_line,
     console,
     err_console,
-    filter_options,
     json_option,
     main,
     pass_app,
     report,
 )
+from earful.commands.report import emit, report_options
 from earful.config import _seconds
+from earful.reports.period import report_period
 from panels.registry import Change, Panels, dump_rule, rule_from_options
 
 
@@ -266,14 +267,12 @@ def panel_forget(app: App, platform: str, handle: str, yes: bool, as_json: bool)
 @click.argument("name")
 @click.option("--compare", "other", metavar="PANEL|all",
               help="Set another panel (or all brand mentions) side by side.")
-@click.option("--days", default=14, show_default=True, type=click.IntRange(1, 3650),
-              help="The period's length when --since is not given.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 100))
-@filter_options
-@json_option
+@report_options
 @pass_app
-def report_panel(app: App, name: str, other: str | None, days: int, top: int,
-                 since: str | None, until: str | None, as_json: bool, **fields: Any) -> None:
+def report_panel(app: App, name: str, other: str | None, top: int, since: str | None,
+                 until: str | None, days: int, as_json: bool, as_csv: bool,
+                 **fields: Any) -> None:
     """A panel's volume and sentiment trend, topics rising and falling against the previous
     period, brands it talks about, churn signals and most active members.
 
@@ -282,18 +281,17 @@ def report_panel(app: App, name: str, other: str | None, days: int, top: int,
       earful report panel vip --since 2026-11-02 --until 2026-11-16
       earful report panel trail-runners --compare all
     """
-    from earful.reports.panel import panel_report, period, render_panel
+    from earful.reports.panel import panel_report, panel_rows, render_panel
 
-    fields.pop("panel", None)  # the panel is the argument
+    if fields.pop("panel", None):
+        raise click.UsageError("the panel is the NAME argument; --panel does not apply here")
     filters = _filters(since, until, **fields)
-    span = period(filters.since, filters.until, days)
+    span = report_period(app.store, filters.since, filters.until, days)
     settings = app.settings
     _panels(app)  # the config's panels as the config says now
     data = panel_report(app.store, name, span, filters=filters, top=top,
                         churn_min=settings.scoring.churn)
     second = (panel_report(app.store, other, span, filters=filters, top=top,
                            churn_min=settings.scoring.churn) if other else None)
-    if as_json:
-        click.echo(_json_line(data if second is None else {"panel": data, "compare": second}))
-    else:
-        console.print(render_panel(data, second))
+    emit(data if second is None else {"panel": data, "compare": second}, as_json, as_csv,
+         lambda shown: render_panel(data, second), lambda shown: panel_rows(data))

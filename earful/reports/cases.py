@@ -9,6 +9,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from earful.reports.display import change_text
+from earful.reports.period import change
+
 _PRIORITY_STYLE = {"p1": "bold red", "p2": "yellow"}
 _SLA_STYLE = {"breached": "bold red", "warning": "yellow", "paused": "dim", "ok": "green"}
 
@@ -109,7 +112,23 @@ def render_sla(data: dict[str, Any]) -> RenderableType:
     def span(value: float | None) -> str:
         return "–" if value is None else _span(value)
 
-    tables = []
+    tables: list[RenderableType] = []
+    overall = (data.get("all") or [None])[0]
+    previous = (data.get("previous") or [None])[0]
+    if overall is None:
+        return Text("No cases opened in this period.", style="yellow")
+    if "period" in data:
+        before = previous or {}
+        tables.append(Text.assemble(
+            ("Cases ", "bold"), (f"{overall['cases']:,}", "bold cyan"), " ",
+            change_text(change(overall["cases"], before.get("cases")), good_up=False),
+            f"   {data['period']['since'][:10]} → {data['period']['until'][:10]}   ",
+            ("1st response in target ", "bold"),
+            pct(overall["first_response_within_target"]), " ",
+            change_text(_minus(overall["first_response_within_target"],
+                               before.get("first_response_within_target")), points=True),
+            ("   breaches ", "bold"), str(overall["breaches"]), " ",
+            change_text(change(overall["breaches"], before.get("breaches")), good_up=False)))
     for key, title in (("teams", "By team"), ("responders", "By responder")):
         table = Table(title=f"SLA · {title} (business time)", title_justify="left")
         for column in ("Name", "Cases", "1st resp. in target", "1st resp. median", "p90",
@@ -125,3 +144,13 @@ def render_sla(data: dict[str, Any]) -> RenderableType:
                           pct(row["first_contact_resolution"]))
         tables.append(table)
     return Group(*tables)
+
+
+def _minus(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
+
+
+def sla_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """One CSV row per group: all, each team, each responder."""
+    return [{"group": kind, **row} for kind in ("all", "teams", "responders")
+            for row in data.get(kind, [])]

@@ -10,8 +10,7 @@ it: another panel, or ``all`` (every brand mention).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from rich.columns import Columns
@@ -22,33 +21,13 @@ from rich.text import Text
 from earful.errors import EarfulError
 from earful.models import utc_iso
 from earful.queries import Filters
-from earful.reports.overview import sparkline
+from earful.reports.display import sparkline
+from earful.reports.period import Period
 from earful.reports.terms import KINDS, TermChange, TermCounts, compare, extract
 from earful.store import Store, in_chunks
 
 ALL = "all"  # --compare all: every brand mention
 _LABELS = ("positive", "neutral", "negative", "unscored")
-
-
-@dataclass(slots=True)
-class Period:
-    since: datetime
-    until: datetime
-
-    @property
-    def before(self) -> Period:
-        return Period(self.since - (self.until - self.since), self.since)
-
-
-def period(since: str | None, until: str | None, days: int = 14,
-           now: datetime | None = None) -> Period:
-    """The report's period from store-time texts (``since``/``until``), else the last
-    ``days`` days up to ``now``."""
-    end = datetime.fromisoformat(until) if until else (now or datetime.now(UTC))
-    start = datetime.fromisoformat(since) if since else end - timedelta(days=days)
-    if start >= end:
-        raise EarfulError(f"--since ({utc_iso(start)}) must be before --until ({utc_iso(end)})")
-    return Period(start, end)
 
 
 def panel_report(store: Store, name: str, span: Period, *, filters: Filters | None = None,
@@ -335,3 +314,10 @@ def _share_of(report: dict[str, Any], brand: str) -> str:
         if row["brand"] == brand:
             return f"{row['share']:.0%}"
     return "–"
+
+
+def panel_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """One CSV row per term that rose, fell, appeared or went quiet."""
+    return [{"kind": kind, "section": section, **change}
+            for kind, sections in data["topics"].items()
+            for section, changes in sections.items() for change in changes]

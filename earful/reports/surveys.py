@@ -11,7 +11,7 @@ from rich.text import Text
 
 from community.surveys import HEADLINE, KINDS, answered, figures, weekly
 from earful.models import utc_iso
-from earful.reports.overview import sparkline
+from earful.reports.display import sparkline
 from earful.store import Store
 
 _NAMES = {"csat": "CSAT (1–5)", "ces": "CES (1–7)", "nps": "NPS (0–10)"}
@@ -56,7 +56,8 @@ def render_surveys(data: dict[str, Any]) -> RenderableType:
                     "(`earful bot run`).", style="yellow")
     period = f"{(data['since'] or 'the start')[:10]} to {(data['until'] or 'now')[:10]}"
     table = Table(title=f"Surveys, {period}", title_justify="left")
-    for column in ("Survey", "Sent", "Answered", "Rate", "Answers", "Figure", "Mean",
+    previous = data.get("previous") or {}
+    for column in ("Survey", "Sent", "Answered", "Rate", "Answers", "Figure", "Before", "Mean",
                    "Detail", "Weekly"):
         table.add_column(column, justify="left" if column in ("Survey", "Detail", "Weekly")
                          else "right")
@@ -76,6 +77,8 @@ def render_surveys(data: dict[str, Any]) -> RenderableType:
         table.add_row(_NAMES[kind], str(entry["sent"]), str(entry["responded"]),
                       f"{rate:.0%}" if rate is not None else "–", str(entry["answers"]),
                       Text(_figure(kind, entry[HEADLINE[kind]]), style="bold"),
+                      Text(_figure(kind, (previous.get(kind) or {}).get(HEADLINE[kind])),
+                           style="dim"),
                       f"{entry['mean']:.2f}" if entry["mean"] is not None else "–",
                       detail if entry["answers"] else "–",
                       Text(sparkline(heights), style="cyan"))
@@ -88,3 +91,11 @@ def render_surveys(data: dict[str, Any]) -> RenderableType:
         weeks.add_row(week["week"], *[cell for kind in KINDS for cell in (
             _figure(kind, week[kind]), str(week[f"{kind}_answers"] or ""))])
     return Group(table, weeks) if data["weekly"] else table
+
+
+def surveys_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """One CSV row per survey kind, with the period before's headline figure."""
+    previous = data.get("previous") or {}
+    return [{"survey": kind, **entry,
+             "figure_before": (previous.get(kind) or {}).get(HEADLINE[kind])}
+            for kind, entry in data["kinds"].items()]

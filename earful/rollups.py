@@ -1,0 +1,242 @@
+"""Per-day aggregates of the brand mentions, which the reports read instead of the mentions.
+
+A report over a year of a busy brand would otherwise group a million rows each time it runs.
+Three tables hold, per UTC day, what the reports sum:
+
+- ``rollup_daily``: per brand (and ``brand = ''`` for all mentions, each counted once),
+  platform and language: mentions, each sentiment label, high and medium risk, churn threats,
+  opportunities, complaints, sentiment sum and count, engagement and reach.
+- ``rollup_topics``: the same per topic (``[[topics]]`` in the config).
+- ``rollup_churn``: churn posts per brand being left, destination and opportunity flag.
+
+Only brand mentions count (a panel member's post naming no brand is panel data; panel views
+read the mentions through ``mention_panels``). Every write that changes what a mention adds
+up to goes through here, in the writer's transaction: :func:`add_mentions` after inserting,
+:func:`apply` with ``sign=-1`` before changing or deleting rows and ``+1`` after.
+:func:`rebuild` recomputes everything (``earful report rebuild``); a test checks that the
+incremental upkeep always equals it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from sqlite3 import Connection
+from typing import Any
+
+import orjson
+
+# A post counts as a churn threat (or, leaving a rival, an opportunity) from this churn intent:
+# the scorer's default threshold, fixed here so stored aggregates do not depend on a setting.
+CHURN = 0.5
+COMPLAINT = 0.5
+
+DAY = "substr(m.created_at, 1, 10)"
+
+DAILY_KEYS = ("day", "brand", "role", "platform", "language")
+# Sentiment labels and risk tiers are counted in columns, not keyed rows: a day then holds a
+# row per brand, platform and language, however the posts felt.
+DAILY_SUMS = ("n", "positive", "neutral", "negative", "high", "medium", "churn",
+              "opportunities", "complaints", "sentiment_sum", "sentiment_n", "engagement",
+              "reach")
+TOPIC_KEYS = ("day", "brand", "platform", "language", "topic")
+TOPIC_SUMS = ("n", "negative", "churn", "sentiment_sum", "sentiment_n")
+CHURN_KEYS = ("day", "brand", "platform", "language", "destination", "opportunity")
+CHURN_SUMS = ("n",)
+
+SCHEMA = (
+    f"""CREATE TABLE rollup_daily (
+        day TEXT NOT NULL, brand TEXT NOT NULL, role TEXT NOT NULL, platform TEXT NOT NULL,
+        language TEXT NOT NULL,
+        {", ".join(f"{name} {'REAL' if name == 'sentiment_sum' else 'INTEGER'} NOT NULL"
+                   for name in DAILY_SUMS)},
+        PRIMARY KEY (brand, day, platform, language)
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE rollup_topics (
+        day TEXT NOT NULL, brand TEXT NOT NULL, platform TEXT NOT NULL, language TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        {", ".join(f"{name} {'REAL' if name == 'sentiment_sum' else 'INTEGER'} NOT NULL"
+                   for name in TOPIC_SUMS)},
+        PRIMARY KEY (brand, day, topic, platform, language)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE rollup_churn (
+        day TEXT NOT NULL, brand TEXT NOT NULL, platform TEXT NOT NULL, language TEXT NOT NULL,
+        destination TEXT NOT NULL, opportunity INTEGER NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (brand, day, platform, language, destination, opportunity)
+    ) WITHOUT ROWID""",
+)
+
+
+def daily_select(where: str, *, by_brand: bool, sign: int = 1, brands_only: bool = True) -> str:
+    """What the mentions matching ``where`` (over ``mentions m LEFT JOIN scores s``) add to
+    ``rollup_daily``, in its column order. Reports use it too, on the mentions themselves,
+    when a filter is one the rollup has no column for."""
+    brand = "b.brand, b.role" if by_brand else "'', ''"
+    join = "JOIN mention_brands b ON b.mention_id = m.id" if by_brand else ""
+    return f"""
+        SELECT {DAY}, {brand}, m.platform, coalesce(s.language, 'und'),
+               {sign} * count(*),
+               {sign} * coalesce(sum(s.sentiment_label = 'positive'), 0),
+               {sign} * coalesce(sum(s.sentiment_label = 'neutral'), 0),
+               {sign} * coalesce(sum(s.sentiment_label = 'negative'), 0),
+               {sign} * coalesce(sum(s.risk = 'high'), 0),
+               {sign} * coalesce(sum(s.risk = 'medium'), 0),
+               {sign} * coalesce(sum(s.churn_intent >= {CHURN} AND NOT s.opportunity), 0),
+               {sign} * coalesce(sum(s.churn_intent >= {CHURN} AND s.opportunity), 0),
+               {sign} * coalesce(sum(s.complaint >= {COMPLAINT}), 0),
+               {sign} * total(s.sentiment), {sign} * count(s.sentiment),
+               {sign} * total(m.engagement), {sign} * total(m.author_followers)
+        FROM mentions m {join} LEFT JOIN scores s ON s.mention_id = m.id
+        WHERE {_scope(brands_only)}({where})
+        GROUP BY 1, 2, 3, 4, 5"""
+
+
+def topics_select(where: str, *, by_brand: bool, sign: int = 1,
+                  brands_only: bool = True) -> str:
+    """What the mentions matching ``where`` add to ``rollup_topics``."""
+    brand = "b.brand" if by_brand else "''"
+    join = "JOIN mention_brands b ON b.mention_id = m.id" if by_brand else ""
+    return f"""
+        SELECT {DAY}, {brand}, m.platform, coalesce(s.language, 'und'), t.topic,
+               {sign} * count(*),
+               {sign} * coalesce(sum(s.sentiment_label = 'negative'), 0),
+               {sign} * coalesce(sum(s.churn_intent >= {CHURN} AND NOT s.opportunity), 0),
+               {sign} * total(s.sentiment), {sign} * count(s.sentiment)
+        FROM mentions m JOIN mention_topics t ON t.mention_id = m.id {join}
+        LEFT JOIN scores s ON s.mention_id = m.id
+        WHERE {_scope(brands_only)}({where})
+        GROUP BY 1, 2, 3, 4, 5"""
+
+
+def churn_select(where: str, *, by_brand: bool = True, sign: int = 1,
+                 brands_only: bool = True) -> str:
+    """What the mentions matching ``where`` add to ``rollup_churn``: their churn posts, by the
+    brand being left (``''`` when the post names none) and where the author says they go."""
+    return f"""
+        SELECT {DAY}, coalesce(s.churn_target, ''), m.platform, coalesce(s.language, 'und'),
+               coalesce(s.churn_destination, ''), s.opportunity, {sign} * count(*)
+        FROM mentions m JOIN scores s ON s.mention_id = m.id
+        WHERE {_scope(brands_only)}s.churn_intent >= {CHURN} AND ({where})
+        GROUP BY 1, 2, 3, 4, 5, 6"""
+
+
+def _scope(brands_only: bool) -> str:
+    return "NOT m.panel_only AND " if brands_only else ""
+
+
+def _upsert(table: str, keys: Sequence[str], sums: Sequence[str], select: str) -> str:
+    conflict = [key for key in keys if key != "role"]  # a brand's role goes with the brand
+    return (f"INSERT INTO {table} ({', '.join((*keys, *sums))}) {select} "
+            f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET "
+            + ", ".join(f"{name} = {name} + excluded.{name}" for name in sums))
+
+
+def _statements(where: str, sign: int) -> list[str]:
+    return [
+        _upsert("rollup_daily", DAILY_KEYS, DAILY_SUMS, daily_select(where, by_brand=False,
+                                                                     sign=sign)),
+        _upsert("rollup_daily", DAILY_KEYS, DAILY_SUMS, daily_select(where, by_brand=True,
+                                                                     sign=sign)),
+        _upsert("rollup_topics", TOPIC_KEYS, TOPIC_SUMS, topics_select(where, by_brand=False,
+                                                                       sign=sign)),
+        _upsert("rollup_topics", TOPIC_KEYS, TOPIC_SUMS, topics_select(where, by_brand=True,
+                                                                       sign=sign)),
+        _upsert("rollup_churn", CHURN_KEYS, CHURN_SUMS, churn_select(where, sign=sign)),
+    ]
+
+
+def _values_upsert(table: str, keys: Sequence[str], sums: Sequence[str]) -> str:
+    marks = ", ".join("?" * (len(keys) + len(sums)))
+    return _upsert(table, keys, sums, f"VALUES ({marks})")
+
+
+_ADD_DAILY = _values_upsert("rollup_daily", DAILY_KEYS, DAILY_SUMS)
+_ADD_TOPICS = _values_upsert("rollup_topics", TOPIC_KEYS, TOPIC_SUMS)
+_ADD_CHURN = _values_upsert("rollup_churn", CHURN_KEYS, CHURN_SUMS)
+
+# Positions in a store's packed score (``earful.store.pack_score``).
+_SENTIMENT, _LABEL, _LANGUAGE, _COMPLAINT, _INTENT, _TARGET, _DESTINATION, _OPPORTUNITY, \
+    _RISK = 0, 4, 6, 8, 10, 11, 12, 14, 15
+
+New = tuple[str, str, Sequence[tuple[str, str]], Sequence[str], Any, int, int | None]
+
+
+def add_mentions(conn: Connection, mentions: Iterable[New]) -> None:
+    """Count mentions just inserted, from what the writer holds: each is ``(day, platform,
+    [(brand, role)…], topics, packed score or None, engagement, author followers)``.
+
+    The same sums as the ``*_select`` queries (a test holds them equal), added up in memory:
+    reading a batch back out of the tables it was just written to costs more than all of
+    this. Mentions naming no brand (panel data) count nothing."""
+    daily: dict[tuple[str, ...], list[Any]] = {}
+    topics: dict[tuple[str, ...], list[Any]] = {}
+    churn: dict[tuple[Any, ...], int] = {}
+    for day, platform, brands, topic_names, packed, engagement, followers in mentions:
+        if not brands:
+            continue
+        if packed is None:
+            language, values = "und", [1, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0, engagement,
+                                       followers or 0]
+            negative = churned = 0
+            sentiment = None
+        else:
+            label, risk = packed[_LABEL], packed[_RISK]
+            intent, opportunity = packed[_INTENT] or 0, packed[_OPPORTUNITY]
+            sentiment = packed[_SENTIMENT]
+            language = packed[_LANGUAGE] or "und"
+            negative = int(label == "negative")
+            churned = int(intent >= CHURN and not opportunity)
+            values = [1, int(label == "positive"), int(label == "neutral"), negative,
+                      int(risk == "high"), int(risk == "medium"), churned,
+                      int(intent >= CHURN and bool(opportunity)),
+                      int((packed[_COMPLAINT] or 0) >= COMPLAINT),
+                      sentiment or 0.0, int(sentiment is not None), engagement, followers or 0]
+            if intent >= CHURN:
+                key = (day, packed[_TARGET] or "", platform, language,
+                       packed[_DESTINATION] or "", int(opportunity))
+                churn[key] = churn.get(key, 0) + 1
+        topic_values = [1, negative, churned, sentiment or 0.0, int(sentiment is not None)]
+        topic_names = list(dict.fromkeys(topic_names))  # stored once each, counted once
+        for brand, role in (("", ""), *dict.fromkeys(brands)):
+            key = (day, brand, role, platform, language)
+            found = daily.get(key)
+            if found is None:
+                daily[key] = list(values)
+            else:
+                for index, value in enumerate(values):
+                    found[index] += value
+            for topic in topic_names:
+                tkey = (day, brand, platform, language, topic)
+                tfound = topics.get(tkey)
+                if tfound is None:
+                    topics[tkey] = list(topic_values)
+                else:
+                    for index, value in enumerate(topic_values):
+                        tfound[index] += value
+    conn.executemany(_ADD_DAILY, [(*key, *sums) for key, sums in daily.items()])
+    conn.executemany(_ADD_TOPICS, [(*key, *sums) for key, sums in topics.items()])
+    conn.executemany(_ADD_CHURN, [(*key, n) for key, n in churn.items()])
+
+
+_IDS = {sign: _statements("m.id IN (SELECT value FROM json_each(?))", sign) for sign in (1, -1)}
+
+
+def apply(conn: Connection, mention_ids: Sequence[str], sign: int) -> None:
+    """Count (``sign=1``) or uncount (``-1``) these mentions as they stand now."""
+    if not mention_ids:
+        return
+    ids = orjson.dumps(list(mention_ids)).decode()
+    for statement in _IDS[sign]:
+        conn.execute(statement, [ids])
+    if sign < 0:  # keep the tables free of rows that no longer count anything
+        for table in ("rollup_daily", "rollup_topics", "rollup_churn"):
+            conn.execute(f"DELETE FROM {table} WHERE n = 0 AND day IN "
+                         f"(SELECT DISTINCT substr(created_at, 1, 10) FROM mentions "
+                         f"WHERE id IN (SELECT value FROM json_each(?)))", [ids])
+
+
+def rebuild(conn: Connection) -> None:
+    """Recompute every aggregate from the mentions."""
+    for table in ("rollup_daily", "rollup_topics", "rollup_churn"):
+        conn.execute(f"DELETE FROM {table}")
+    for statement in _statements("1", 1):
+        conn.execute(statement)

@@ -1,0 +1,303 @@
+"""Reports (issue 8): the rollups follow every write, reports sum them (and the mentions at the
+edges of a period, or for filters the rollups lack) to the same figures the mentions give,
+period over period; every report has --json, --csv and tables; the HTML file stands alone."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from earful import rollups
+from earful.cli import main
+from earful.queries import Filters
+from earful.reports.overview import overview
+from earful.reports.period import Period, report_period
+from earful.reports.sov import sov
+from earful.reports.topics import topics
+from earful.reports.trend import bucket_of, trend
+from earful.store import Store
+from listener.pipeline import Pipeline
+from panels.privacy import erase, forget
+from panels.registry import Panels
+from tests.conftest import ROOT, make_post
+
+NOVEMBER = Period(datetime(2026, 11, 10, tzinfo=UTC), datetime(2026, 11, 20, tzinfo=UTC))
+TABLES = ("rollup_daily", "rollup_topics", "rollup_churn")
+
+
+def snapshot(store: Store) -> dict[str, set[tuple]]:
+    # Sums of sentiment added batch by batch differ from one sum in the last bits: round.
+    return {table: {tuple(round(v, 9) if isinstance(v, float) else v for v in row)
+                    for row in store.conn.execute(f"SELECT * FROM {table}")}
+            for table in TABLES}
+
+
+def rebuilt(store: Store) -> dict[str, set[tuple]]:
+    """What the rollups would hold if recomputed now (in a transaction rolled back)."""
+    store.conn.execute("BEGIN")
+    try:
+        rollups.rebuild(store.conn)
+        return snapshot(store)
+    finally:
+        store.conn.execute("ROLLBACK")
+
+
+def save(settings, store: Store, *posts) -> None:
+    with Pipeline(settings, store, workers=1) as pipeline:
+        pipeline.process(list(posts), source="test")
+
+
+# -- the rollups follow every write ---------------------------------------------------------
+def test_rollups_follow_inserts_edits_refreshes_erasure_and_forgetting(settings, store) -> None:
+    save(settings, store,
+         make_post("1", "Love my Kestrel tent, setup in five minutes", handle="ana"),
+         make_post("2", "Trovia shipping is slow, where is my order?", handle="ben"),
+         make_post("3", "I'm cancelling my Kestrel Plus membership, switching to Trovia",
+                   handle="cy", when="2026-11-03T23:59:00"),
+         make_post("4", "Nimbus Market refund still missing", handle="dee"),
+         make_post("5", "just a sunny day", handle="eve"))  # names no brand: not stored
+    assert snapshot(store) == rebuilt(store)
+    daily = store.conn.execute("SELECT sum(n) FROM rollup_daily WHERE brand = ''").fetchone()
+    assert daily == (4,)
+
+    # An edit that changes the brand named; a refresh with new counts; a new post.
+    save(settings, store,
+         make_post("1", "Actually my Nimbus Market tent, not the other one", handle="ana"),
+         make_post("2", "Trovia shipping is slow, where is my order?", handle="ben", likes=40),
+         make_post("6", "Kestrel boots are great", handle="fay", when="2026-11-04T08:00:00"))
+    assert snapshot(store) == rebuilt(store)
+    brands = dict(store.conn.execute(
+        "SELECT brand, sum(n) FROM rollup_daily WHERE brand <> '' GROUP BY brand"))
+    assert brands == {"Kestrel": 2, "Nimbus": 2, "Trovia": 2}  # 3 names Kestrel and Trovia
+    assert store.conn.execute("SELECT sum(engagement) FROM rollup_daily WHERE brand = 'Trovia' "
+                              "AND day = '2026-11-02'").fetchone() == (40,)
+
+    with store.transaction() as conn:  # erased: one deleted outright
+        erase(conn, ["x:4"])
+    assert snapshot(store) == rebuilt(store)
+    forget(store, "x", "cy")
+    assert snapshot(store) == rebuilt(store)
+    assert store.conn.execute("SELECT sum(n) FROM rollup_daily WHERE brand = ''").fetchone() == (
+        3,)
+
+
+def test_rebuild_command_recomputes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["--config", str(ROOT / "config.toml"), "--db", str(tmp_path / "e.db")]
+    assert runner.invoke(main, [*args, "listen", "--once"]).exit_code == 0
+    with Store(tmp_path / "e.db") as store:
+        before = snapshot(store)
+        store.conn.execute("DELETE FROM rollup_daily")
+        store.conn.commit()
+    result = runner.invoke(main, [*args, "report", "rebuild"], catch_exceptions=False)
+    assert result.exit_code == 0 and "rebuilt" in result.output
+    with Store(tmp_path / "e.db") as store:
+        assert snapshot(store) == before
+
+
+# -- figures, period over period, edges of a period -----------------------------------------
+@pytest.fixture
+def november(settings, store) -> Store:
+    save(settings, store,
+         # the period: 4 mentions (one names two brands)
+         make_post("1", "My Kestrel tent is great", handle="a", when="2026-11-11T10:00:00"),
+         make_post("2", "Kestrel boots are fine", handle="b", when="2026-11-12T10:00:00"),
+         make_post("3", "Kestrel or Trovia for a first tent?", handle="c",
+                   when="2026-11-15T10:00:00"),
+         make_post("4", "Trovia delivery took a week", handle="d", when="2026-11-19T23:00:00"),
+         # the period before: 2 Kestrel mentions
+         make_post("5", "Kestrel stove works", handle="e", when="2026-11-01T10:00:00"),
+         make_post("6", "Kestrel jacket arrived", handle="f", when="2026-11-09T23:59:59"),
+         # outside both
+         make_post("7", "Kestrel again", handle="g", when="2026-11-20T00:00:00"),
+         make_post("8", "Kestrel in October", handle="h", when="2026-10-30T10:00:00"))
+    return store
+
+
+def test_overview_counts_shares_and_change_against_the_period_before(november) -> None:
+    data = overview(november, Filters(), NOVEMBER)
+    assert data["mentions"] == 4 and data["mentions_before"] == 2
+    assert data["change"] == 1.0  # +100 %
+    brands = {b["brand"]: b for b in data["brands"]}
+    assert brands["Kestrel"]["mentions"] == 3 and brands["Trovia"]["mentions"] == 2
+    assert brands["Kestrel"]["share_of_voice"] == 0.6 and brands["Trovia"]["share_of_voice"] == 0.4
+    assert brands["Kestrel"]["mentions_before"] == 2 and brands["Kestrel"]["change"] == 0.5
+    assert brands["Trovia"]["change"] is None  # nothing to compare with
+    assert data["brands"][0]["brand"] == "Kestrel"  # ours first
+    assert [d["mentions"] for d in data["daily"]] == [0, 1, 1, 0, 0, 1, 0, 0, 0, 1]
+    assert len(data["daily"]) == 10  # 10..19 November
+
+
+def test_a_brand_filter_narrows_every_figure(november) -> None:
+    data = overview(november, Filters(brand="trovia"), NOVEMBER)  # any case
+    assert data["mentions"] == 2 and data["mentions_before"] == 0
+    assert [b["brand"] for b in data["brands"]] == ["Trovia"]
+    shares = sov(november, Filters(brand="Trovia"), NOVEMBER)
+    assert [(b["brand"], b["share"]) for b in shares["brands"]] == [("Trovia", 0.4)]
+
+
+def test_partial_days_at_the_edges_come_from_the_mentions(november) -> None:
+    span = Period(datetime(2026, 11, 11, 12, tzinfo=UTC), datetime(2026, 11, 19, 22, tzinfo=UTC))
+    data = overview(november, Filters(), span)
+    # 11 Nov 10:00 is before the start, 19 Nov 23:00 after the end: only 2 and 3 remain.
+    assert data["mentions"] == 2
+    whole = Period(datetime(2026, 11, 11, 11, tzinfo=UTC), datetime(2026, 11, 12, 9, tzinfo=UTC))
+    assert overview(november, Filters(), whole)["mentions"] == 0  # no whole day in it
+
+
+def test_platform_and_language_filters(settings, store) -> None:
+    save(settings, store,
+         make_post("1", "Kestrel tent is great", when="2026-11-12T10:00:00"),
+         make_post("t3_a", "Kestrel tent is great", platform="reddit", handle="r1",
+                   when="2026-11-12T10:00:00"),
+         make_post("2", "La tienda Kestrel es muy buena, me encanta la mochila",
+                   when="2026-11-13T10:00:00", lang="es"))
+    assert overview(store, Filters(platform="reddit"), NOVEMBER)["mentions"] == 1
+    assert overview(store, Filters(language="es"), NOVEMBER)["mentions"] == 1
+    assert overview(store, Filters(), NOVEMBER)["mentions"] == 3
+
+
+def test_a_panel_report_counts_members_posts_naming_no_brand(settings, store) -> None:
+    Panels(store, settings).create("crew")
+    Panels(store, settings).add("crew", ["x:a"])
+    save(settings, store,
+         make_post("1", "Kestrel tent is great", handle="a", when="2026-11-12T10:00:00"),
+         make_post("2", "Long run in the hills today", handle="a", when="2026-11-13T10:00:00"),
+         make_post("3", "Kestrel boots", handle="b", when="2026-11-13T10:00:00"))
+    assert overview(store, Filters(), NOVEMBER)["mentions"] == 2
+    assert overview(store, Filters(panel="crew"), NOVEMBER)["mentions"] == 2  # 1 and 2
+    assert overview(store, Filters(panel="crew", brand="Kestrel"), NOVEMBER)["mentions"] == 1
+
+
+def test_trend_by_week_and_topics(november, settings, store) -> None:
+    assert bucket_of("2026-11-15", "week") == "2026-11-09"  # a Sunday: its week's Monday
+    assert bucket_of("2026-11-16", "week") == "2026-11-16"
+    weekly = trend(november, Filters(), NOVEMBER, by="week")
+    assert weekly["buckets"] == ["2026-11-09", "2026-11-16"]
+    everyone = next(s for s in weekly["series"] if s["name"] == "all")
+    assert [p["mentions"] for p in everyone["points"]] == [3, 1]
+    assert everyone["mentions_before"] == 2
+    kestrel = next(s for s in weekly["series"] if s["name"] == "Kestrel")
+    assert [p["mentions"] for p in kestrel["points"]] == [3, 0]
+    found = {t["topic"]: t for t in topics(november, Filters(), NOVEMBER)["topics"]}
+    assert found["shipping"]["mentions"] == 1  # "delivery" is in the shipping topic
+
+
+def test_the_default_period_is_the_last_30_days_or_the_stores_last_month(november) -> None:
+    now = datetime(2026, 11, 21, 12, tzinfo=UTC)
+    assert report_period(november, None, None, 30, now) == Period(
+        datetime(2026, 10, 22, 12, tzinfo=UTC), now)
+    later = datetime(2027, 3, 1, tzinfo=UTC)  # nothing stored in the 30 days before
+    assert report_period(november, None, None, 30, later) == Period(
+        datetime(2026, 10, 22, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))
+
+
+# -- the CLI: one set of filters, three outputs, on every report ------------------------------
+REPORTS = [["overview"], ["trend"], ["sov"], ["topics"], ["influencers"], ["churn"], ["sla"],
+           ["panel", "trail-runners"], ["surveys"]]
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sample") / "e.db"
+    result = CliRunner().invoke(main, ["--config", str(ROOT / "config.toml"), "--db", str(path),
+                                       "listen", "--once"], catch_exceptions=False)
+    assert result.exit_code == 0
+    return path
+
+
+def report(db: Path, *args: str) -> str:
+    result = CliRunner().invoke(main, ["--config", str(ROOT / "config.toml"), "--db", str(db),
+                                       "report", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("name", REPORTS, ids=lambda n: n[0])
+def test_every_report_takes_the_filters_and_prints_json_csv_and_tables(sample_db, name) -> None:
+    filters = ["--since", "2026-10-20", "--until", "2026-11-16", "--platform", "reddit",
+               "--lang", "en"]
+    if name[0] not in ("panel", "surveys"):
+        filters += ["--brand", "Kestrel"]
+    if name[0] == "surveys":  # the community's members, not posts: only the period applies
+        filters = filters[:4]
+    data = json.loads(report(sample_db, *name, *filters, "--json"))
+    assert data, name
+    rows = list(csv.DictReader(io.StringIO(report(sample_db, *name, *filters, "--csv"))))
+    assert isinstance(rows, list)
+    assert report(sample_db, *name, *filters).strip()
+    unfiltered = list(csv.DictReader(io.StringIO(report(sample_db, *name, "--since",
+                                                        "2026-10-01", "--csv"))))
+    if name[0] not in ("surveys",):
+        assert unfiltered, f"{name[0]}: the sample has data for it"
+
+
+def test_the_overview_compares_periods_on_the_sample(sample_db) -> None:
+    data = json.loads(report(sample_db, "overview", "--since", "2026-11-02", "--until",
+                             "2026-11-16", "--json"))
+    assert data["previous"] == {"since": "2026-10-19T00:00:00Z", "until": "2026-11-02T00:00:00Z"}
+    assert data["mentions"] > 0 and data["mentions_before"] > 0
+    assert data["change"] == pytest.approx(
+        (data["mentions"] - data["mentions_before"]) / data["mentions_before"], abs=1e-4)
+    panel = json.loads(report(sample_db, "overview", "--since", "2026-11-02", "--until",
+                              "2026-11-16", "--panel", "trail-runners", "--json"))
+    assert 0 < panel["mentions"] != data["mentions"]
+
+
+def test_surveys_refuse_filters_on_posts(sample_db) -> None:
+    result = CliRunner().invoke(main, ["--db", str(sample_db), "--config",
+                                       str(ROOT / "config.toml"), "report", "surveys",
+                                       "--brand", "Kestrel"])
+    assert result.exit_code == 2 and "--brand" in result.output
+
+
+def test_json_and_csv_together_is_a_usage_error(sample_db) -> None:
+    result = CliRunner().invoke(main, ["--db", str(sample_db), "--config",
+                                       str(ROOT / "config.toml"), "report", "sov", "--json",
+                                       "--csv"])
+    assert result.exit_code == 2 and "choose one" in result.output
+
+
+# -- the HTML report --------------------------------------------------------------------------
+def test_the_html_report_stands_alone(sample_db, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    report(sample_db, "html", "--since", "2026-10-19", "--until", "2026-11-16", "--out",
+           str(out))
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    # Nothing fetched from elsewhere: no script, style or image from a URL.
+    assert not re.search(r"<(script|img|iframe)[^>]+src=\"https?:", page)
+    assert not re.search(r"<link[^>]+href=\"https?:", page)
+    assert page.count('class="plotly-graph-div"') == 6  # trend ×2, SoV, topics, churn, SLA
+    assert "Top risk posts" in page and 'href="https://' in page  # posts link to the source
+    assert "<script>" in page and "Plotly" in page  # plotly.js inlined once
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which(
+    "google-chrome")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (Debian: apt install chromium)")
+def test_the_html_report_renders_in_headless_chromium_without_console_messages(
+        sample_db, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    report(sample_db, "html", "--since", "2026-10-19", "--until", "2026-11-16", "--out",
+           str(out))
+    shot = tmp_path / "report.png"
+    run = subprocess.run(
+        [CHROMIUM, "--headless", "--disable-gpu", "--no-sandbox", "--enable-logging=stderr",
+         "--v=0", "--virtual-time-budget=5000", "--window-size=1280,2400",
+         f"--screenshot={shot}", out.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == [], console  # Chromium logs every console message (errors included)
+    assert shot.stat().st_size > 50_000  # a page of charts, not a blank one
