@@ -4,7 +4,10 @@ The bot listens to the configured channels (their messages enter the listening p
 ``community.listen``), syncs its slash commands to ``[community] guilds``, and answers every
 command error in one place: an error Earful expects (``EarfulError``, a failed check) becomes a
 short reply only the user sees; anything else is logged with its traceback and the user gets a
-generic apology.
+generic apology. Each feature registers its commands and listeners in a module of its own
+(loyalty: ``community.loyalty_commands``); ``build_bot`` wires them in. A message said to the
+community (in a listened channel, not a command) is stored first, then dispatched as the
+``community_message`` event for features to act on.
 
 Blocking work (SQLite) runs in a thread under one lock (:meth:`CommunityBot.blocking`), never
 on the event loop.
@@ -28,7 +31,9 @@ from discord.ext import commands
 
 from community.errors import MissingToken
 from community.listen import CommunityListener
-from community.loyalty import Loyalty, Profile
+from community.loyalty import Loyalty
+from community.loyalty_commands import LoyaltyEvents, register_loyalty
+from community.support_bot import SupportDesk, register_support
 from earful.config import Settings, secret
 from earful.errors import EarfulError
 from earful.store import Store
@@ -51,12 +56,17 @@ def intents() -> discord.Intents:
     - ``guild_messages``: message events in servers, which is how listened channels are read
       (DMs are not wanted: no ``dm_messages``);
     - ``message_content`` (privileged; enable it in the Developer Portal): without it messages
-      that do not mention the bot arrive with empty text, and there would be nothing to score.
+      that do not mention the bot arrive with empty text, and there would be nothing to score;
+    - ``guild_reactions``: reactions in servers, which is how a moderator marks an answer
+      helpful (``[community.earn] helpful_emoji``); the raw event carries the reacting member
+      with their roles and the message's author, so neither the members intent nor a message
+      cache is needed.
     """
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.guild_messages = True
     wanted.message_content = True
+    wanted.guild_reactions = True
     return wanted
 
 
@@ -89,6 +99,9 @@ def explain(error: BaseException) -> str | None:
 class CommunityBot(commands.Bot):
     """The bot, holding the shared settings, store, listener and the one writer's lock."""
 
+    support: SupportDesk | None = None  # /support, its threads and outbox (build_bot sets it)
+    loyalty_events: LoyaltyEvents | None = None  # activity, reactions, tier roles (same)
+
     def __init__(self, settings: Settings, store: Store, *,
                  listener: CommunityListener | None = None) -> None:
         super().__init__(command_prefix=commands.when_mentioned_or(PREFIX), intents=intents(),
@@ -105,6 +118,8 @@ class CommunityBot(commands.Bot):
             return await asyncio.to_thread(func, *args)
 
     async def setup_hook(self) -> None:
+        if self.support is not None:
+            self.support.start()  # buttons of messages sent before a restart; outbox delivery
         await sync_commands(self.tree, self.settings.community.guilds)
 
     async def on_ready(self) -> None:
@@ -116,9 +131,17 @@ class CommunityBot(commands.Bot):
         if ctx.valid:  # a command, not something said to the community
             await self.invoke(ctx)
             return
+        if self.support is not None and await self.support.claim(message):
+            return  # a support thread's message belongs to its case, never to listening
         await self._listen(message)
+        if self.listener.wanted(message):
+            # Said to the community: features (activity points…) listen to this event, each in
+            # its own task, so none of them can fail or delay the message's storage.
+            self.dispatch("community_message", message)
 
     async def on_message_edit(self, _before: discord.Message, after: discord.Message) -> None:
+        if self.support is not None and await self.support.claim(after, edited=True):
+            return
         await self._listen(after)  # an edited message is stored again, and rescored
 
     async def _listen(self, message: discord.Message) -> None:
@@ -126,7 +149,7 @@ class CommunityBot(commands.Bot):
             await self.listener.handle(message)
         except Exception:  # one message failing to store must not stop the bot
             log.exception("message %s: not stored", message.id,
-                          extra={"event": "message_failed", "message": str(message.id)})
+                          extra={"event": "message_failed", "message_id": str(message.id)})
 
     async def on_command_error(self, ctx: commands.Context[Any],
                                error: commands.CommandError) -> None:
@@ -156,6 +179,8 @@ class CommunityBot(commands.Bot):
         return text
 
     async def close(self) -> None:
+        if self.support is not None:
+            await self.support.stop()  # while connected: a delivery in flight marks what it sent
         await super().close()
         self.listener.close()
 
@@ -174,54 +199,11 @@ async def sync_commands(tree: app_commands.CommandTree[Any], guilds: list[int]) 
                  extra={"event": "commands_synced", "guild": guild_id})
 
 
-# -- loyalty commands -----------------------------------------------------------------------------
-def points_text(profile: Profile) -> str:
-    """``/points``: balance, tier and the way to the next one."""
-    member = profile.member
-    text = f"You have **{member.balance:,}** points"
-    text += f" and are **{member.tier}**." if member.tier else "."
-    if profile.next_tier is not None and profile.to_next is not None:
-        text += f" {profile.to_next:,} more to reach **{profile.next_tier}**."
-    return text
-
-
-def profile_text(profile: Profile) -> str:
-    """``/profile``: the points summary, the latest points and the rewards redeemed."""
-    member = profile.member
-    lines = [f"**{member.display_name or member.loyalty_id}** (member {member.loyalty_id})",
-             points_text(profile), f"Earned in all: {member.earned:,}"]
-    if profile.recent:
-        lines.append("Latest points:")
-        lines += [f"- {entry.at[:10]} {entry.delta:+,} {entry.reason or entry.kind}"
-                  for entry in profile.recent[:5]]
-    if profile.redemptions:
-        lines.append("Rewards redeemed:")
-        lines += [f"- {r.at[:10]} {r.reward_name} ({r.cost:,} points, {r.status})"
-                  for r in profile.redemptions[:5]]
-    return "\n".join(lines)
-
-
-def register_loyalty_commands(tree: app_commands.CommandTree[Any], bot: CommunityBot,
-                              loyalty: Loyalty) -> None:
-    """``/points`` and ``/profile``: a linked member's own standing, answered privately.
-    An unlinked account gets the loyalty library's own "link first" error, through the one
-    error handler."""
-
-    @tree.command(name="points", description="Your loyalty points and tier")
-    async def points(interaction: discord.Interaction) -> None:
-        profile = await bot.blocking(loyalty.profile, str(interaction.user.id), 0)
-        await interaction.response.send_message(points_text(profile), ephemeral=True)
-
-    @tree.command(name="profile", description="Your loyalty profile: points, tier, rewards")
-    async def profile(interaction: discord.Interaction) -> None:
-        found = await bot.blocking(loyalty.profile, str(interaction.user.id))
-        await interaction.response.send_message(profile_text(found), ephemeral=True)
-
-
 def build_bot(settings: Settings, store: Store) -> CommunityBot:
     """The community bot over ``store``, with its listener and commands."""
     bot = CommunityBot(settings, store)
-    register_loyalty_commands(bot.tree, bot, Loyalty(store, settings))
+    bot.loyalty_events = register_loyalty(bot, Loyalty(store, settings))
+    bot.support = register_support(bot)
     return bot
 
 

@@ -4,7 +4,10 @@ resolved case asks the member how it went.
 
 The bot calls these with plain ids and text (no Discord objects) and delivers
 :meth:`Support.pending_outbox`, marking each message with :meth:`Support.mark_sent` once
-Discord accepted it: what is queued survives a restart of the bot and is sent once.
+Discord accepted it: what is queued survives a restart of the bot and is sent once. A message
+Discord will never take (its thread deleted, the member's direct messages closed) is marked
+with :meth:`Support.mark_failed` and not tried again; a reply that failed so is noted on its
+case, for the responder to reach the member another way.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 import orjson
 
 from community.faq import FaqAnswer, answer, handoff_summary
-from community.surveys import Surveys
+from community.surveys import DM, Surveys
 from earful.config import Settings
 from earful.errors import EarfulError
 from earful.models import Author, BrandMatch, Post, utc_iso
@@ -51,7 +54,8 @@ class SupportCase:
 
 @dataclass(slots=True)
 class OutboxMessage:
-    """A message for the bot to post in a thread (``kind`` reply, survey or notice)."""
+    """A message for the bot to post in a thread, or in a member's direct messages when
+    ``thread_id`` is ``dm:<user id>`` (``kind`` reply, survey or notice)."""
 
     id: int
     thread_id: str
@@ -60,9 +64,16 @@ class OutboxMessage:
     ref: str | None
     created_at: str
     sent_at: str | None = None
+    failed_at: str | None = None
+    error: str | None = None
+
+    @property
+    def dm_user_id(self) -> str | None:
+        """The member to write to directly, or None for a thread."""
+        return self.thread_id[len(DM):] if self.thread_id.startswith(DM) else None
 
 
-_OUTBOX = "id, thread_id, text, kind, ref, created_at, sent_at"
+_OUTBOX = "id, thread_id, text, kind, ref, created_at, sent_at, failed_at, error"
 
 
 def _utcnow() -> datetime:
@@ -231,8 +242,8 @@ class Support:
                                         [str(s.id) for s in surveys])] if surveys else []
 
     def pending_outbox(self, limit: int = 50) -> list[OutboxMessage]:
-        """Messages not yet sent, oldest first."""
-        return self._outbox("sent_at IS NULL", [], limit)
+        """Messages not yet sent (nor given up on), oldest first."""
+        return self._outbox("sent_at IS NULL AND failed_at IS NULL", [], limit)
 
     def mark_sent(self, outbox_id: int) -> None:
         """Discord accepted the message (the first time counts; a repeat changes nothing)."""
@@ -241,6 +252,54 @@ class Support:
                                    "WHERE id = ?", [utc_iso(self.clock()), outbox_id]).rowcount
         if not changed:
             raise SupportError(f"no outbox message {outbox_id}")
+
+    def mark_failed(self, outbox_id: int, reason: str) -> OutboxMessage:
+        """Discord refused the message for good (``reason``: what it said): it leaves the
+        pending outbox and is kept with the reason. A reply that failed is noted on its case,
+        since the member never got it. A message sent already stays sent."""
+        when = utc_iso(self.clock())
+        with self.store.transaction() as conn:
+            changed = conn.execute("UPDATE discord_outbox SET failed_at = ?, error = ? "
+                                   "WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL",
+                                   [when, reason, outbox_id]).rowcount
+        found = self._outbox("id = ?", [outbox_id])
+        if not found:
+            raise SupportError(f"no outbox message {outbox_id}")
+        message = found[0]
+        thread = self._thread(message.thread_id, required=False)
+        if changed and message.kind == "reply" and thread is not None:
+            self.cases.note(thread["case_id"], SYSTEM,
+                            f"Not delivered to the member's Discord thread ({reason}): "
+                            f"“{message.text}”. Reach them another way.")
+        return message
+
+    # -- threads ------------------------------------------------------------------------------
+    def thread(self, thread_id: str) -> dict[str, Any] | None:
+        """A support thread (``thread_id``, ``case_id``, ``channel_id``, ``discord_user_id``,
+        ``opened_at``), or None if no /support opened it."""
+        return self._thread(str(thread_id), required=False)
+
+    def threads(self) -> dict[str, str]:
+        """Every support thread's id and its member's Discord user id."""
+        return dict(self.store.conn.execute(
+            "SELECT thread_id, discord_user_id FROM support_threads").fetchall())
+
+    def open_thread(self, discord_user_id: str) -> str | None:
+        """The member's latest support thread whose case is not resolved, if any: the place to
+        send them back to rather than opening another."""
+        row = self.store.conn.execute(
+            "SELECT t.thread_id FROM support_threads t JOIN cases c ON c.id = t.case_id "
+            "WHERE t.discord_user_id = ? AND c.status != 'resolved' "
+            "ORDER BY t.opened_at DESC, t.thread_id DESC LIMIT 1",
+            [str(discord_user_id)]).fetchone()
+        return row[0] if row else None
+
+    def staff_message(self, thread_id: str, author: str, text: str) -> int:
+        """Someone other than the member (a moderator who can see the private thread) wrote in
+        it: noted on the case, not stored as the member's words. Returns the case id."""
+        thread = self._thread(thread_id)
+        self.cases.note(thread["case_id"], author, f"Wrote in the Discord thread: {text}")
+        return int(thread["case_id"])
 
     # -- internals ----------------------------------------------------------------------------
     def _outbox(self, where: str, params: list[Any], limit: int = 1_000_000

@@ -5,9 +5,9 @@
 - NPS: the percentage of promoters (9–10) minus that of detractors (0–6), from −100 to 100.
 - CES: the mean effort score (7: very easy).
 
-An invitation to a support thread goes through the Discord outbox (kind ``survey``, ref the
-survey id) in the same transaction as the survey row; NPS invitations are returned to the
-bot, which writes to the members directly.
+Every invitation goes through the Discord outbox (kind ``survey``, ref the survey id) in the
+same transaction as the survey row, so a restart of the bot loses none: CSAT and CES to the
+case's support thread, NPS to the member's direct messages (``thread_id`` ``dm:<user id>``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ QUESTIONS = {
     "nps": "How likely are you to recommend {brand} to a friend? (0 = not at all, "
            "10 = extremely likely)",
 }
+# A direct message out of the blue says who is asking.
+NPS_INVITATION = "A quick question from the {brand} community: {question}"
+DM = "dm:"  # an outbox ``thread_id`` starting with this is a member's direct messages
 
 
 class SurveyError(EarfulError):
@@ -119,12 +122,15 @@ class Surveys:
 
     def due_nps(self, now: datetime | None = None) -> list[dict[str, Any]]:
         """Linked members never asked for an NPS, or last asked ``nps_every`` ago or more: each
-        gets an NPS survey, is marked as asked at ``now``, and is returned (``loyalty_id``,
-        ``discord_user_id``, ``display_name``, ``survey_id``) for the bot to write to."""
+        gets an NPS survey, queued to their direct messages in the Discord outbox, is marked as
+        asked at ``now``, and is returned (``loyalty_id``, ``discord_user_id``,
+        ``display_name``, ``survey_id``)."""
         now = now or self.clock()
         when = utc_iso(now) or ""
         before = utc_iso(now - timedelta(seconds=self.settings.community.surveys.nps_every))
         due = []
+        brand = self.settings.community.brand or "us"
+        text = NPS_INVITATION.format(brand=brand, question=QUESTIONS["nps"].format(brand=brand))
         with self.store.transaction() as conn:
             rows = conn.execute(
                 "SELECT loyalty_id, discord_user_id, display_name FROM loyalty_members "
@@ -137,6 +143,9 @@ class Surveys:
                     "VALUES ('nps', ?, ?, ?)", [user, loyalty_id, when]).lastrowid
                 conn.execute("UPDATE loyalty_members SET nps_sent_at = ? WHERE loyalty_id = ?",
                              [when, loyalty_id])
+                conn.execute("INSERT OR IGNORE INTO discord_outbox (thread_id, text, kind, ref, "
+                             "created_at) VALUES (?, ?, 'survey', ?, ?)",
+                             [f"{DM}{user}", text, str(survey_id), when])
                 due.append({"loyalty_id": loyalty_id, "discord_user_id": user,
                             "display_name": name, "survey_id": survey_id})
         return due
@@ -149,11 +158,16 @@ class Surveys:
             raise SurveyError(f"no survey {survey_id}")
         return Survey(*row)
 
-    def answer(self, survey_id: int, score: int, comment: str | None = None) -> Survey:
-        """Record a member's answer: once, on the survey's scale (CSAT 1–5, CES 1–7, NPS 0–10)."""
+    def answer(self, survey_id: int, score: int, comment: str | None = None, *,
+               by: str | None = None) -> Survey:
+        """Record a member's answer: once, on the survey's scale (CSAT 1–5, CES 1–7, NPS 0–10).
+        With ``by`` (a Discord user id), only the member the survey was sent to may answer:
+        a moderator who can see a support thread cannot answer for the member."""
         if isinstance(score, bool) or not isinstance(score, int):
             raise SurveyError(f"a score is a whole number; got {score!r}")
         survey = self.get(survey_id)
+        if by is not None and str(by) != survey.discord_user_id:
+            raise SurveyError("this survey was sent to another member; only they can answer it")
         low, high = SCALES[survey.kind]
         if not low <= score <= high:
             raise SurveyError(f"a {survey.kind.upper()} score is from {low} to {high}; "

@@ -765,7 +765,8 @@ def case_reply(app: App, case_id: int, template_name: str | None, text: str | No
     """Reply to the customer's latest post in a case, in their language.
 
     Dry run by default: shows the reply and where it would go. With --send it is posted through
-    the platform's API and recorded as the case's response (its time counts for the SLA).
+    the platform's API and recorded as the case's response (its time counts for the SLA); a
+    Discord /support case's reply is recorded and the community bot posts it in the thread.
 
     Example: earful case reply 12 --template shipping-delay --as Lucía --send
     """
@@ -785,7 +786,20 @@ def case_reply(app: App, case_id: int, template_name: str | None, text: str | No
     assert text is not None
     reply = {"case": case_id, "platform": target["platform"], "in_reply_to": target["id"],
              "url": target["url"], "language": language, "text": text, "sent": False}
-    if send:
+    queued = False
+    if send and target["platform"] == "discord":
+        # The bot posts it: the response recorded here is relayed into the case's /support
+        # thread on its next delivery round (community.support_bot).
+        thread = app.store.conn.execute("SELECT thread_id FROM support_threads WHERE case_id = ? "
+                                        "ORDER BY opened_at DESC LIMIT 1", [case_id]).fetchone()
+        if thread is None:
+            raise click.ClickException(
+                f"case {case_id} has no /support thread for the bot to post in: answer in "
+                f"Discord, then record it with `earful case respond {case_id} TEXT`")
+        _action(lambda: cases.respond(case_id, actor, text))
+        reply.update(sent="queued", thread=thread[0])
+        queued = True
+    elif send:
         from responders.send import send_reply
 
         sent = _action(lambda: send_reply(app.settings, target["platform"],
@@ -797,7 +811,10 @@ def case_reply(app: App, case_id: int, template_name: str | None, text: str | No
         return
     console.print(Text.assemble((f"Reply to {target['id']}", "bold"), f" ({language}):\n",
                                 Text(text, style="italic")))
-    if send:
+    if queued:
+        console.print(f"recorded as the response of case {case_id}; the community bot posts it "
+                      f"in its /support thread on its next round")
+    elif send:
         console.print(f"posted: {reply['reply_url']} · recorded as the response of case "
                       f"{case_id}")
     else:

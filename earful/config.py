@@ -612,7 +612,9 @@ class TierConfig(_Model):
 
     name: str = Field(min_length=1)
     points: int = Field(ge=0)
-    role: str | None = None  # the Discord role members of this tier get (created if missing)
+    # The Discord role members of this tier get. The bot gives and takes it but never
+    # creates it: make it in the server, below the bot's own role.
+    role: str | None = None
 
 
 class EarnConfig(_Model):
@@ -667,6 +669,8 @@ class CommunityConfig(_Model):
     rewards: list[RewardConfig] = []
     faq: list[FaqEntry] = []
     surveys: SurveyConfig = SurveyConfig()
+    # How often the bot delivers what support queued: responders' replies, survey invitations.
+    deliver_every: Seconds = 20.0
 
     @field_validator("tiers")
     @classmethod
@@ -784,6 +788,8 @@ class Settings(_Model):
         if community.support_team is not None and community.support_team not in teams:
             raise ValueError(f"community.support_team: no team named "
                              f"{community.support_team!r}; teams: {sorted(teams)}")
+        if community.support_channel is not None:
+            priorities.add(community.support_priority)  # /support cases need a policy too
         if self.sla:
             missing_sla = sorted(priorities - set(self.sla))
             if missing_sla:

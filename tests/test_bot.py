@@ -301,8 +301,9 @@ async def test_prefix_commands_share_the_error_handler(bot) -> None:
 # -- token, intents, CLI -------------------------------------------------------------------------
 def test_the_bot_asks_only_for_the_intents_it_needs() -> None:
     wanted = intents()
-    assert (wanted.guilds, wanted.guild_messages, wanted.message_content) == (True, True, True)
-    assert not (wanted.members or wanted.presences or wanted.dm_messages)
+    assert (wanted.guilds, wanted.guild_messages, wanted.message_content,
+            wanted.guild_reactions) == (True, True, True, True)  # reactions: helpful answers
+    assert not (wanted.members or wanted.presences or wanted.dm_messages or wanted.dm_reactions)
 
 
 def test_a_missing_token_is_a_clear_error_naming_the_variable(monkeypatch, tmp_path) -> None:

@@ -99,3 +99,14 @@ def test_topics_and_brand_queries_are_validated_naming_the_key() -> None:
     with pytest.raises(ConfigError, match=r"sources\.r\.watch: .*'r/Camping Gear'"):
         parse_config({"brands": [brand], "sources": {"r": {
             "type": "reddit", "watch": ["r/r/Camping Gear"]}}})
+
+
+def test_the_support_priority_needs_an_sla_policy() -> None:
+    from tests.test_cases import ROSTER
+
+    config = {**ROSTER, "community": {"brand": "Kestrel", "support_channel": 42,
+                                      "support_priority": "p9"}}
+    with pytest.raises(ConfigError, match=r"sla: no policy for priority 'p9'"):
+        parse_config(config)
+    config["community"]["support_priority"] = "p1"
+    assert parse_config(config).community.support_priority == "p1"

@@ -258,3 +258,56 @@ def test_surveys_after_resolve_follow_the_config(base_settings, store) -> None:
     second = support.open("5151", "kim", "9002", "1200", "m-9", "Boots fell apart", T0)
     support.cases.resolve(second.case_id, "Maya")
     assert support.relay() == []
+
+
+# -- delivery failures and threads ---------------------------------------------------------------
+def test_a_refused_message_leaves_the_outbox_and_a_refused_reply_is_noted(support, store) -> None:
+    opened = open_case(support)
+    cases = Cases(store, support.settings, clock=lambda: T0 + timedelta(minutes=30))
+    cases.respond(opened.case_id, "Lucía", "Your boots are with the carrier.")
+    cases.respond(opened.case_id, "Lucía", "Tracking: KS-5512.")
+    first, second = support.relay_replies()
+
+    failed = support.mark_failed(first.id, "404 Unknown Channel")
+
+    assert (failed.error, failed.failed_at, failed.sent_at) == (
+        "404 Unknown Channel", "2026-11-02T10:00:00Z", None)
+    assert [m.id for m in support.pending_outbox()] == [second.id]
+    case = support.cases.get(opened.case_id)
+    assert [e["detail"]["text"] for e in case["events"] if e["action"] == "note"][-1] == (
+        "Not delivered to the member's Discord thread (404 Unknown Channel): “Your boots are "
+        "with the carrier.”. Reach them another way.")
+    events = len(case["events"])
+    support.mark_failed(first.id, "404 Unknown Channel")  # a repeat notes nothing more
+    support.mark_sent(second.id)
+    support.mark_failed(second.id, "403 Missing Access")  # sent is sent
+    assert support.cases.get(opened.case_id)["events"][events:] == []
+    assert store.conn.execute("SELECT failed_at FROM discord_outbox WHERE id = ?",
+                              [second.id]).fetchone() == (None,)
+    with pytest.raises(SupportError, match="no outbox message 999"):
+        support.mark_failed(999, "404")
+
+
+def test_the_open_thread_of_a_member_and_messages_from_others(support, store) -> None:
+    assert support.open_thread("4242") is None
+    opened = open_case(support)
+    assert support.open_thread("4242") == "9001" and support.open_thread("5151") is None
+    assert support.threads() == {"9001": "4242"}
+    assert support.thread("9001")["case_id"] == opened.case_id and support.thread("x") is None
+    # A moderator writing in the private thread: a note by them, not the member's words.
+    assert support.staff_message("9001", "maya_mod", "Replacement sent") == opened.case_id
+    case = support.cases.get(opened.case_id)
+    assert case["events"][-1]["actor"] == "maya_mod"
+    assert case["events"][-1]["detail"]["text"] == "Wrote in the Discord thread: Replacement sent"
+    assert case["mentions"] == ["discord:m-9001"]
+    support.cases.resolve(opened.case_id, "Maya")
+    assert support.open_thread("4242") is None  # resolved: /support opens a new thread
+
+
+def test_outbox_messages_name_a_thread_or_a_members_direct_messages(support, store) -> None:
+    opened = open_case(support)
+    Cases(store, support.settings, clock=lambda: T0).respond(opened.case_id, "Maya", "Hi")
+    (reply,) = support.relay_replies()
+    assert reply.dm_user_id is None and reply.thread_id == "9001"
+    reply.thread_id = "dm:4242"
+    assert reply.dm_user_id == "4242"

@@ -179,3 +179,29 @@ def test_an_empty_report_says_so(store) -> None:
     console = Console(file=io.StringIO(), width=100)
     console.print(render_surveys(data))
     assert "No surveys in this period" in console.file.getvalue()
+
+
+# -- answered by the member it was sent to; NPS through the outbox ------------------------------
+def test_only_the_member_a_survey_was_sent_to_can_answer_it(store, settings) -> None:
+    surveys = Surveys(store, settings, clock=lambda: T0)
+    survey_id = sent(store, "csat", user="4242")
+    with pytest.raises(SurveyError, match="sent to another member"):
+        surveys.answer(survey_id, 5, by="77")
+    assert surveys.get(survey_id).answered_at is None
+    assert surveys.answer(survey_id, 5, by="4242").score == 5
+
+
+def test_due_nps_queues_a_direct_message_to_each_member(store, settings) -> None:
+    store.conn.executemany(
+        "INSERT INTO loyalty_members (loyalty_id, discord_user_id, display_name, linked_at) "
+        "VALUES (?, ?, ?, ?)", [("L-1", "111", "ana", "2026-01-01T00:00:00Z"),
+                                ("L-2", "222", "bo", "2026-01-01T00:00:00Z")])
+    due = Surveys(store, settings, clock=lambda: T0).due_nps(T0)
+    question = ("A quick question from the Kestrel community: How likely are you to recommend "
+                "Kestrel to a friend? (0 = not at all, 10 = extremely likely)")
+    assert store.conn.execute("SELECT thread_id, text, kind, ref, sent_at FROM discord_outbox "
+                              "ORDER BY id").fetchall() == [
+        ("dm:111", question, "survey", str(due[0]["survey_id"]), None),
+        ("dm:222", question, "survey", str(due[1]["survey_id"]), None)]
+    Surveys(store, settings, clock=lambda: T0).due_nps(T0 + DAY)
+    assert store.count("discord_outbox") == 2  # not asked again the next day
