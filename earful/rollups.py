@@ -197,27 +197,25 @@ def add_mentions(conn: Connection, mentions: Iterable[New]) -> None:
         topic_values = [1, negative, churned, sentiment or 0.0, int(sentiment is not None)]
         topic_names = list(dict.fromkeys(topic_names))  # stored once each, counted once
         for brand, role in (("", ""), *dict.fromkeys(brands)):
-            key = (day, brand, role, platform, language)
-            found = daily.get(key)
-            if found is None:
-                daily[key] = list(values)
-            else:
-                for index, value in enumerate(values):
-                    found[index] += value
+            _accumulate(daily, (day, brand, role, platform, language), values)
             for topic in topic_names:
-                tkey = (day, brand, platform, language, topic)
-                tfound = topics.get(tkey)
-                if tfound is None:
-                    topics[tkey] = list(topic_values)
-                else:
-                    for index, value in enumerate(topic_values):
-                        tfound[index] += value
+                _accumulate(topics, (day, brand, platform, language, topic), topic_values)
     conn.executemany(_ADD_DAILY, [(*key, *sums) for key, sums in daily.items()])
     conn.executemany(_ADD_TOPICS, [(*key, *sums) for key, sums in topics.items()])
     conn.executemany(_ADD_CHURN, [(*key, n) for key, n in churn.items()])
 
 
 _IDS = {sign: _statements("m.id IN (SELECT value FROM json_each(?))", sign) for sign in (1, -1)}
+
+
+def _accumulate(sums: dict[tuple[str, ...], list[Any]], key: tuple[str, ...],
+                values: list[Any]) -> None:
+    found = sums.get(key)
+    if found is None:
+        sums[key] = list(values)
+    else:
+        for index, value in enumerate(values):
+            found[index] += value
 
 
 def apply(conn: Connection, mention_ids: Sequence[str], sign: int) -> None:
