@@ -301,3 +301,27 @@ def test_the_html_report_renders_in_headless_chromium_without_console_messages(
     console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
     assert console == [], console  # Chromium logs every console message (errors included)
     assert shot.stat().st_size > 50_000  # a page of charts, not a blank one
+
+
+def test_churn_counts_threats_opportunities_and_destinations(settings, store) -> None:
+    from earful.reports.churn import churn
+
+    save(settings, store,
+         make_post("1", "I'm cancelling my Kestrel Plus membership, switching to Trovia",
+                   handle="a", when="2026-11-12T10:00:00"),
+         make_post("2", "Cancelled my Kestrel Plus today, moving to Trovia", handle="b",
+                   when="2026-11-13T10:00:00"),
+         make_post("3", "Done with Trovia, switching to Kestrel for good", handle="c",
+                   when="2026-11-14T10:00:00"),
+         make_post("4", "I'm not cancelling my Kestrel Plus, love it", handle="d",
+                   when="2026-11-14T11:00:00"),  # negated: no churn
+         make_post("5", "Cancelling my Kestrel Plus", handle="e", when="2026-11-05T10:00:00"))
+    data = churn(store, Filters(), NOVEMBER)
+    brands = {b["brand"]: b for b in data["brands"]}
+    assert brands["Kestrel"]["threats"] == 2 and brands["Kestrel"]["threats_before"] == 1
+    assert brands["Kestrel"]["threats_change"] == 1.0
+    assert brands["Kestrel"]["destinations"] == {"Trovia": 2}
+    assert brands["Trovia"]["opportunities"] == 1 and brands["Trovia"]["threats"] == 0
+    assert {p["id"] for p in data["top_posts"]} <= {"x:1", "x:2", "x:3"}
+    only = churn(store, Filters(brand="Trovia"), NOVEMBER)
+    assert [b["brand"] for b in only["brands"]] == ["Trovia"]

@@ -73,14 +73,17 @@ def source(kind: str, filters: Filters, span: Period) -> tuple[str, list[Any]]:
     return f"WITH src({', '.join(columns)}) AS ({' UNION ALL '.join(parts)})", params
 
 
-def where(filters: Filters, *, brands: bool = False) -> tuple[str, list[Any]]:
+def where(filters: Filters, *, brands: bool | None = False) -> tuple[str, list[Any]]:
     """Conditions on ``src`` for the filters the rollups hold. ``brands``: the per-brand rows
-    (a breakdown by brand); else one row per mention (``brand = ''``), unless a brand is
-    named."""
-    clauses, params = [], []
+    (a breakdown by brand); False: one row per mention (``brand = ''``), unless a brand is
+    named; None: every row (churn rows, one per post, by the brand being left)."""
+    clauses: list[str] = []
+    params: list[Any] = []
     if filters.brand:
         clauses.append("brand = ? COLLATE NOCASE")
         params.append(filters.brand)
+    elif brands is None:
+        pass
     elif brands:
         clauses.append("brand <> ''")
     else:
@@ -89,7 +92,7 @@ def where(filters: Filters, *, brands: bool = False) -> tuple[str, list[Any]]:
         if value:
             clauses.append(f"{column} = ?")
             params.append(value)
-    return " AND ".join(clauses), params
+    return " AND ".join(clauses) or "1", params
 
 
 def query(store: Store, kind: str, filters: Filters, span: Period, select: str, *,
@@ -98,11 +101,8 @@ def query(store: Store, kind: str, filters: Filters, span: Period, select: str, 
     """``SELECT {select} FROM src WHERE <filters> {extra} GROUP BY {group} ORDER BY {order}``
     over ``kind``'s rows in ``span``, as dicts."""
     head, params = source(kind, filters, span)
-    if kind == "churn":  # churn rows are per brand left; '' is "no brand named"
-        conditions, values = where(filters, brands=True)
-        conditions = conditions.replace("brand <> ''", "1")
-    else:
-        conditions, values = where(filters, brands=brands)
+    # Churn rows are one per post, by the brand being left ('' when it names none).
+    conditions, values = where(filters, brands=None if kind == "churn" else brands)
     sql = (f"{head} SELECT {select} FROM src WHERE {conditions} {extra}"
            + (f" GROUP BY {', '.join(group)}" if group else "")
            + (f" ORDER BY {order}" if order else ""))
