@@ -325,3 +325,26 @@ def test_churn_counts_threats_opportunities_and_destinations(settings, store) ->
     assert {p["id"] for p in data["top_posts"]} <= {"x:1", "x:2", "x:3"}
     only = churn(store, Filters(brand="Trovia"), NOVEMBER)
     assert [b["brand"] for b in only["brands"]] == ["Trovia"]
+
+
+def test_influencers_are_the_widest_reach_in_the_period(settings, store) -> None:
+    from earful.reports.influencers import influencers
+
+    save(settings, store,
+         make_post("1", "Kestrel tent is great", handle="small", followers=100,
+                   when="2026-11-12T10:00:00"),
+         make_post("2", "Kestrel boots ok", handle="mid", followers=5_000,
+                   when="2026-11-13T10:00:00", likes=10),
+         make_post("3", "Trovia jacket", handle="big", followers=20_000,
+                   when="2026-11-14T10:00:00"),
+         make_post("4", "Kestrel stove again", handle="mid", followers=5_000,
+                   when="2026-11-15T10:00:00", likes=30),
+         make_post("5", "Kestrel in October", handle="huge", followers=1_000_000,
+                   when="2026-10-20T10:00:00"))  # outside the period
+    found = influencers(store, Filters(), NOVEMBER, top=10)["influencers"]
+    assert [(i["handle"], i["mentions"]) for i in found] == [("big", 1), ("mid", 2),
+                                                             ("small", 1)]
+    mid = found[1]
+    assert mid["engagement"] == 40 and mid["top_post"]["id"] == "x:4"
+    kestrel = influencers(store, Filters(brand="Kestrel"), NOVEMBER, top=1)["influencers"]
+    assert [i["handle"] for i in kestrel] == ["mid"]
