@@ -348,3 +348,16 @@ def test_influencers_are_the_widest_reach_in_the_period(settings, store) -> None
     assert mid["engagement"] == 40 and mid["top_post"]["id"] == "x:4"
     kestrel = influencers(store, Filters(brand="Kestrel"), NOVEMBER, top=1)["influencers"]
     assert [i["handle"] for i in kestrel] == ["mid"]
+
+
+def test_sla_is_compared_with_the_period_before_and_narrowed_by_brand(sample_db) -> None:
+    data = json.loads(report(sample_db, "sla", "--since", "2026-11-02", "--until",
+                             "2026-11-16", "--json"))
+    (overall,) = data["all"]
+    assert overall["cases"] == sum(team["cases"] for team in data["teams"]) > 0
+    assert data["previous_period"] == {"since": "2026-10-19T00:00:00Z",
+                                       "until": "2026-11-02T00:00:00Z"}
+    assert data["previous"] and data["previous"][0]["cases"] > 0
+    nimbus = json.loads(report(sample_db, "sla", "--since", "2026-11-02", "--until",
+                               "2026-11-16", "--brand", "Nimbus", "--json"))
+    assert (nimbus["all"] or [{"cases": 0}])[0]["cases"] < overall["cases"]
