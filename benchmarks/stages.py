@@ -53,7 +53,7 @@ def one_pass(scorer: Scorer, posts: list[Post], jobs: list[Job],
         analyzer.polarity_scores(post.text)
     clock.lap("bare VADER")
     documents = [matcher.document(text, community, platform=platform, author=handle, lang=lang)
-                 for text, platform, community, lang, _, _, handle, _ in jobs]
+                 for text, platform, community, lang, _, _, handle, _, _ in jobs]
     matches = [matcher.match_text(j[0], j[2], doc=doc)
                for j, doc in zip(jobs, documents, strict=True)]
     clock.lap("matching")
@@ -62,7 +62,7 @@ def one_pass(scorer: Scorer, posts: list[Post], jobs: list[Job],
             matcher.topics(j[0], doc=doc)
     clock.lap("topics")
     requests = [Request(text, found, lang, followers, engagement, matcher.own_handle(handle))
-                for found, (text, _, _, lang, followers, engagement, handle, _)
+                for found, (text, _, _, lang, followers, engagement, handle, _, _)
                 in zip(matches, jobs, strict=True) if found]
     clock.lap("assemble")
     languages = [scorer.language.detect(r.text, r.lang_hint) for r in requests]
