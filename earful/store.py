@@ -517,6 +517,12 @@ class Store:
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 10000")
+            # Up to 64 MiB of pages, not the default 2 MiB: each batch inserts into indexes
+            # keyed at random (authors, mentions by author), and once those outgrow the cache
+            # every insert rereads pages from the file. At 100,000 mentions this cut
+            # Store.save's SQL from about 95 to 75 CPU µs per post. Pages are kept only when
+            # read, so a small database uses little.
+            self.db.execute("PRAGMA cache_size = -65536")
             migrations.apply(self.db)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: cannot open as an Earful store: {error}") from None
