@@ -468,6 +468,8 @@ _INSERT_AUTHOR = (
     f"INSERT INTO authors ({', '.join(_AUTHOR_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(_AUTHOR_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
     + ", ".join(f"{c} = coalesce(excluded.{c}, {c})" for c in _AUTHOR_COLUMNS[3:])
+    + " WHERE "
+    + " OR ".join(f"coalesce(excluded.{c}, {c}) IS NOT {c}" for c in _AUTHOR_COLUMNS[3:-1])
 )
 _SCORE_COLUMNS = (
     "mention_id", "sentiment", "positive", "neutral", "negative", "sentiment_label",
@@ -599,25 +601,29 @@ class Store:
             post, packed = item.post, item.packed
             post_id = post.id  # a property that formats the id: read it once
             author = post.author
-            author_id = author.id if author is not None else None
             if author is not None:
+                author_id = author.id
                 author_rows[author_id] = (
                     author_id, author.platform, author.native_id, author.handle, author.name,
                     author.followers, author.following,
                     None if author.verified is None else int(author.verified),
-                    author.post_count, author.karma, utc_iso(author.created_at), collected,
+                    author.post_count, author.karma,
+                    author.created_at and utc_iso(author.created_at), collected,
                 )
+                handle, followers = author.handle, author.followers
+            else:
+                author_id = handle = followers = None
             mention_rows.append((
-                post_id, post.platform, post.native_id, post.kind, post.url,
-                author_id, author.handle if author else None,
-                author.followers if author else None, post.text, post.lang,
-                packed[_PACKED_LANGUAGE] if packed else None, utc_iso(post.created_at), collected,
-                collected, utc_iso(post.edited_at), post.version_id, post.thread_id,
+                post_id, post.platform, post.native_id, post.kind, post.url, author_id, handle,
+                followers, post.text, post.lang, packed[_PACKED_LANGUAGE] if packed else None,
+                utc_iso(post.created_at), collected, collected,
+                post.edited_at and utc_iso(post.edited_at), post.version_id, post.thread_id,
                 post.parent_id, post.community, post.likes, post.replies, post.reposts,
                 post.quotes, post.engagement, item.source or None, _json(post.raw),
                 0 if item.matches else 1,
             ))
-            panel_rows.extend((post_id, panel) for panel in item.panels)
+            if item.panels:
+                panel_rows += [(post_id, panel) for panel in item.panels]
             previous = known.get(post_id)
             if previous is None:
                 result.new.append(post_id)
@@ -627,8 +633,12 @@ class Store:
             else:
                 result.refreshed.append(post_id)
                 continue
-            brand_rows.extend((post_id, m.brand, m.role, m.rule) for m in item.matches)
-            topic_rows.extend((post_id, topic) for topic in item.topics)
+            # Plain loops: a post names one or two brands and has a topic or none, too few
+            # for a generator to pay for itself.
+            for match in item.matches:
+                brand_rows.append((post_id, match.brand, match.role, match.rule))
+            for topic in item.topics:
+                topic_rows.append((post_id, topic))
             if packed is not None:
                 score_rows.append((post_id, *packed[:_PACKED_COLUMNS], collected))
         with self.transaction() as conn:
