@@ -464,6 +464,9 @@ _AUTHOR_COLUMNS = (
     "id", "platform", "native_id", "handle", "name", "followers", "following", "verified",
     "post_count", "karma", "created_at", "updated_at",
 )
+# A known author's row is rewritten only if the profile changed: authors post again and again,
+# and rewriting an unchanged row still rewrites its pages and its handle index entry. So
+# ``updated_at`` is when the profile last changed (nothing reads it).
 _INSERT_AUTHOR = (
     f"INSERT INTO authors ({', '.join(_AUTHOR_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(_AUTHOR_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
