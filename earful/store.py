@@ -528,6 +528,12 @@ class Store:
             # Store.save's SQL from about 95 to 75 CPU µs per post. Pages are kept only when
             # read, so a small database uses little.
             self.db.execute("PRAGMA cache_size = -65536")
+            # Copy the WAL into the database every 10,000 pages (40 MiB), not 1,000: each
+            # checkpoint copies every page a batch touched and waits for two fsyncs, and with
+            # fewer of them a page rewritten batch after batch is copied once. Replaying a
+            # 100,000-post run, COMMIT fell from 15 to 10 CPU µs per post, from 39 to 20 µs of
+            # wall time.
+            self.db.execute("PRAGMA wal_autocheckpoint = 10000")
             migrations.apply(self.db)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: cannot open as an Earful store: {error}") from None
