@@ -493,10 +493,15 @@ _AUTHOR_COLUMNS = (
     "id", "platform", "native_id", "handle", "name", "followers", "following", "verified",
     "post_count", "karma", "created_at", "updated_at",
 )
+# A known author's row is rewritten only if the profile changed: authors post again and again,
+# and rewriting an unchanged row still rewrites its pages and its handle index entry. So
+# ``updated_at`` is when the profile last changed (nothing reads it).
 _INSERT_AUTHOR = (
     f"INSERT INTO authors ({', '.join(_AUTHOR_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(_AUTHOR_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
     + ", ".join(f"{c} = coalesce(excluded.{c}, {c})" for c in _AUTHOR_COLUMNS[3:])
+    + " WHERE "
+    + " OR ".join(f"coalesce(excluded.{c}, {c}) IS NOT {c}" for c in _AUTHOR_COLUMNS[3:-1])
 )
 _SCORE_COLUMNS = (
     "mention_id", "sentiment", "positive", "neutral", "negative", "sentiment_label",
@@ -546,6 +551,18 @@ class Store:
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 10000")
+            # Up to 64 MiB of pages, not the default 2 MiB: each batch inserts into indexes
+            # keyed at random (authors, mentions by author), and once those outgrow the cache
+            # every insert rereads pages from the file. At 100,000 mentions this cut
+            # Store.save's SQL from about 95 to 75 CPU µs per post. Pages are kept only when
+            # read, so a small database uses little.
+            self.db.execute("PRAGMA cache_size = -65536")
+            # Copy the WAL into the database every 10,000 pages (40 MiB), not 1,000: each
+            # checkpoint copies every page a batch touched and waits for two fsyncs, and with
+            # fewer of them a page rewritten batch after batch is copied once. Replaying a
+            # 100,000-post run, COMMIT fell from 15 to 10 CPU µs per post, from 39 to 20 µs of
+            # wall time.
+            self.db.execute("PRAGMA wal_autocheckpoint = 10000")
             migrations.apply(self.db)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: cannot open as an Earful store: {error}") from None
@@ -623,41 +640,48 @@ class Store:
             post, packed = item.post, item.packed
             post_id = post.id  # a property that formats the id: read it once
             author = post.author
-            author_id = author.id if author is not None else None
             created = utc_iso(post.created_at)
             if author is not None:
+                author_id = author.id
                 author_rows[author_id] = (
                     author_id, author.platform, author.native_id, author.handle, author.name,
                     author.followers, author.following,
                     None if author.verified is None else int(author.verified),
-                    author.post_count, author.karma, utc_iso(author.created_at), collected,
+                    author.post_count, author.karma,
+                    author.created_at and utc_iso(author.created_at), collected,
                 )
+                handle, followers = author.handle, author.followers
+            else:
+                author_id = handle = followers = None
             mention_rows.append((
-                post_id, post.platform, post.native_id, post.kind, post.url,
-                author_id, author.handle if author else None,
-                author.followers if author else None, post.text, post.lang,
-                packed[_PACKED_LANGUAGE] if packed else None, created, collected,
-                collected, utc_iso(post.edited_at), post.version_id, post.thread_id,
+                post_id, post.platform, post.native_id, post.kind, post.url, author_id, handle,
+                followers, post.text, post.lang, packed[_PACKED_LANGUAGE] if packed else None,
+                created, collected, collected,
+                post.edited_at and utc_iso(post.edited_at), post.version_id, post.thread_id,
                 post.parent_id, post.community, post.likes, post.replies, post.reposts,
                 post.quotes, post.engagement, item.source or None, _json(post.raw),
                 0 if item.matches else 1,
             ))
-            panel_rows.extend((post_id, panel) for panel in item.panels)
+            if item.panels:
+                panel_rows += [(post_id, panel) for panel in item.panels]
             previous = known.get(post_id)
             if previous is None:
                 result.new.append(post_id)
                 fresh[post_id] = (created, post.platform,
                                   [(m.brand, m.role) for m in item.matches], item.topics,
-                                  packed, post.engagement,
-                                  author.followers if author else None)
+                                  packed, post.engagement, followers)
             elif previous != post.text:
                 result.updated.append(post_id)
                 rematched.append(post_id)
             else:
                 result.refreshed.append(post_id)
                 continue
-            brand_rows.extend((post_id, m.brand, m.role, m.rule) for m in item.matches)
-            topic_rows.extend((post_id, topic) for topic in item.topics)
+            # Plain loops: a post names one or two brands and has a topic or none, too few
+            # for a generator to pay for itself.
+            for match in item.matches:
+                brand_rows.append((post_id, match.brand, match.role, match.rule))
+            for topic in item.topics:
+                topic_rows.append((post_id, topic))
             if packed is not None:
                 score_rows.append((post_id, *packed[:_PACKED_COLUMNS], collected))
         existing = [*result.updated, *result.refreshed]

@@ -65,6 +65,32 @@ def test_panel_members_from_config_and_store_route_by_their_rule(settings, store
     assert case_of(store, "x:6")["rule"] == "vip"
 
 
+def test_panels_of_reads_few_members_whole_and_many_by_author(settings, store,
+                                                             monkeypatch) -> None:
+    import panels.membership
+
+    store.conn.execute("INSERT INTO panels (name, description, created_at) "
+                       "VALUES ('press', 'journalists', '2026-11-01')")
+    store.conn.execute("INSERT INTO panel_members VALUES "
+                       "('press', 'x:big_spender', '2026-11-01', 'cli')")
+    memberships = Memberships(store, settings)
+    posts = [make_post("1", "hi", handle="Big_Spender"),  # vip and press, case-blind
+             make_post("2", "hi", handle="TentFan", platform="reddit"),
+             make_post("3", "hi", handle="renamed"), make_post("4", "hi", handle="stranger")]
+    posts[2].author.native_id = "u-byid"  # listed by user id
+    posts.append(make_post("5", "hi"))
+    posts[4].author = None
+    expected = [["press", "vip"], ["vip"], ["vip"], [], []]
+    assert [found.panels for found in memberships.of_many(
+        [(p.platform, p.author.handle, p.author.id) if p.author else (p.platform, None, None)
+         for p in posts])] == expected
+    assert memberships.panels_of(posts) == expected  # members read whole
+    monkeypatch.setattr(panels.membership, "_READ_WHOLE", 1)
+    assert memberships.panels_of(posts) == expected  # too many: looked up by author
+    store.conn.execute("DELETE FROM panel_members")
+    assert memberships.panels_of(posts) == [[]] * 5
+
+
 def test_loyalty_members_imported_from_csv_route_first(settings, store, tmp_path) -> None:
     export = tmp_path / "members.csv"
     export.write_text("loyalty_id,platform,handle\n"

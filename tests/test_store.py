@@ -77,6 +77,21 @@ def test_authors_keep_their_latest_profile(store: Store) -> None:
     assert rows == [{"id": "x:u-dana", "followers": 12}]
 
 
+def test_an_unchanged_author_is_not_rewritten(store: Store) -> None:
+    def save(native_id: str, followers: int | None) -> str:
+        store.save([Scored(make_post(native_id, "Kestrel", handle="dana", followers=followers),
+                           KESTREL, a_score())])
+        (row,) = store.conn.execute("SELECT followers, updated_at FROM authors")
+        return row
+
+    first = save("1", 10)
+    store.conn.execute("UPDATE authors SET updated_at = 'before'")  # to see a rewrite
+    assert save("2", 10) == (10, "before")  # the same profile: left as it was
+    assert save("3", None) == (10, "before")  # followers not given: kept
+    followers, updated = save("4", 11)
+    assert followers == 11 and updated != "before" and updated >= first[1]
+
+
 def test_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("this is not sqlite " * 100)
