@@ -112,29 +112,32 @@ def render_overview(data: dict[str, Any]) -> RenderableType:
         f"   {period['since'][:10]} → {period['until'][:10]}   ",
         ("daily ", "dim"), (sparkline([d["mentions"] for d in data["daily"]]), "cyan"),
     )
-    volume = Table(title="Volume, sentiment and share of voice", title_justify="left")
-    for column, justify in (("Brand", "left"), ("Role", "left"), ("Mentions", "right"),
-                            ("Change", "right"), ("SoV", "right"), ("Pos", "right"),
-                            ("Neu", "right"), ("Neg", "right"), ("Net", "right"),
-                            ("High risk", "right"), ("Churn", "right"), ("Opport.", "right")):
+    # Narrow enough for an 80-column terminal: our brand is starred rather than given a
+    # column, and neutral is what positive and negative leave.
+    volume = Table(title="Volume, sentiment and share of voice", title_justify="left",
+                   padding=(0, 1), collapse_padding=True)
+    for column, justify in (("Brand", "left"), ("Mentions", "right"), ("Δ", "right"),
+                            ("SoV", "right"), ("Pos", "right"), ("Neg", "right"),
+                            ("Net", "right"), ("High", "right"), ("Churn", "right"),
+                            ("Opp.", "right")):
         volume.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for entry in data["brands"]:
         sentiment, n = entry["sentiment"], entry["mentions"]
         net = entry["net_sentiment"]
+        ours = entry["role"] == "brand"
         volume.add_row(
-            Text(entry["brand"], style="bold" if entry["role"] == "brand" else ""),
-            "ours" if entry["role"] == "brand" else "rival",
+            Text(entry["brand"] + (" ★" if ours else ""), style="bold" if ours else ""),
             f"{n:,}", change_text(entry["change"]), f"{entry['share_of_voice']:.0%}",
-            Text(pct(sentiment["positive"], n), style="green"), pct(sentiment["neutral"], n),
+            Text(pct(sentiment["positive"], n), style="green"),
             Text(pct(sentiment["negative"], n), style="red"),
             Text("–" if net is None else f"{net:+.2f}",
                  style="green" if (net or 0) > 0 else "red" if (net or 0) < 0 else ""),
             Text(str(entry["risk"]["high"]), style="bold red" if entry["risk"]["high"] else ""),
             str(entry["churn_threats"]), str(entry["opportunities"]),
         )
-    volume.caption = ("Change: mentions against the period before. SoV: share of voice among "
-                      "tracked brands. Net: (positive − negative) / scored. Churn: threats to "
-                      "leave; Opport.: people leaving a rival.")
+    volume.caption = ("★ ours. Δ: mentions against the period before. SoV: share of voice "
+                      "among tracked brands. Net: (positive − negative) / scored. High: "
+                      "high-risk posts. Churn: threats to leave; Opp.: people leaving a rival.")
     risks = Table(title="Top risk posts", title_justify="left", show_lines=True)
     for column, ratio in (("Risk", None), ("When", None), ("Where", None), ("Author", 1),
                           ("Text", 4), ("Why", 3)):
