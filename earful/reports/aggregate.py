@@ -26,7 +26,7 @@ from earful.reports.period import Period
 from earful.store import Store
 
 _SELECTS: dict[str, tuple[str, tuple[str, ...], Callable[..., str], bool]] = {
-    # kind: (table, columns, select, has a brand = '' row)
+    # kind: (table, columns, select, whether it has brand = '' rows counting each post once)
     "daily": ("rollup_daily", (*rollups.DAILY_KEYS, *rollups.DAILY_SUMS), rollups.daily_select,
               True),
     "topics": ("rollup_topics", (*rollups.TOPIC_KEYS, *rollups.TOPIC_SUMS),
@@ -46,13 +46,13 @@ def source(kind: str, filters: Filters, span: Period) -> tuple[str, list[Any]]:
     """A ``WITH src(...)`` clause of rollup-shaped rows for the mentions in ``span`` that
     match ``filters`` (brand, platform and language are left to the caller's WHERE, on
     ``src``), and its parameters."""
-    table, columns, select, _ = _SELECTS[kind]
+    table, columns, select, counted_once = _SELECTS[kind]
     since, until = span.texts()
     parts: list[str] = []
     params: list[Any] = []
 
     def mentions(where: str, values: list[Any], brands_only: bool) -> None:
-        for by_brand in (False, True) if kind != "churn" else (True,):
+        for by_brand in (False, True) if counted_once else (True,):
             parts.append(select(where, by_brand=by_brand, brands_only=brands_only))
             params.extend(values)
 
