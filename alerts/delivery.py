@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from alerts.channels import Channels, DeliveryFailed, Message, NotConfigured
 from earful.config import ChannelConfig, Settings
-from earful.models import utc_iso
+from earful.models import utc_iso, utcnow
 from earful.store import Store
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class Deliverer:
     """
 
     def __init__(self, store: Store, settings: Settings, channels: Channels,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
         self.config = settings.alerts
         self.channels = channels

@@ -20,7 +20,7 @@ from alerts.events import AlertEvent
 from alerts.oncall import OnCall
 from earful.config import EscalationPolicy, Settings
 from earful.errors import EarfulError
-from earful.models import utc_iso
+from earful.models import utc_iso, utcnow
 from earful.store import Store
 
 
@@ -49,7 +49,7 @@ class Alerts:
     """
 
     def __init__(self, store: Store, settings: Settings,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
         self.settings = settings
         self.config = settings.alerts

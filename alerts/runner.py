@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from rich.console import Console
 
@@ -17,6 +17,7 @@ from alerts.detect import Detector
 from alerts.outbox import Alerts
 from alerts.spikes import SpikeDetector
 from earful.config import Settings
+from earful.models import utcnow
 from earful.store import Store
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class AlertRunner:
     """
 
     def __init__(self, settings: Settings, store: Store, *,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 clock: Callable[[], datetime] = utcnow,
                  console: Console | None = None, channels: Channels | None = None,
                  record_sla: bool = True) -> None:
         self.settings = settings

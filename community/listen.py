@@ -16,11 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from earful.config import Settings
-from earful.models import Author, Post, utc_iso
+from earful.models import Author, Post, utc_iso, utcnow
 from earful.store import Store
 from listener.pipeline import BatchResult, Pipeline
 
@@ -77,7 +77,7 @@ class CommunityListener:
     """
 
     def __init__(self, settings: Settings, store: Store, *,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 clock: Callable[[], datetime] = utcnow,
                  alerts: AlertRunner | None = None, lock: asyncio.Lock | None = None) -> None:
         from alerts.runner import AlertRunner  # the listener feeds alerts, not back
         from responders.intake import attach  # …and the responders

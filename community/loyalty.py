@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from earful.config import RewardConfig, Settings, TierConfig
 from earful.errors import EarfulError
-from earful.models import utc_iso
+from earful.models import utc_iso, utcnow
 from earful.store import Store
 
 NOT_LINKED = "Link your account first with /link CODE"
@@ -168,9 +168,6 @@ def _now(clock: Callable[[], datetime]) -> str:
     return utc_iso(clock()) or ""
 
 
-def _system_clock() -> datetime:
-    return datetime.now(UTC)
-
 
 class Loyalty:
     """Points, tiers and rewards of the community's loyalty members.
@@ -180,7 +177,7 @@ class Loyalty:
     """
 
     def __init__(self, store: Store, settings: Settings, *,
-                 clock: Callable[[], datetime] = _system_clock) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
         self.config = settings.community
         self.clock = clock

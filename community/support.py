@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -23,7 +23,7 @@ from community.faq import FaqAnswer, answer, handoff_summary
 from community.surveys import DM, Surveys
 from earful.config import Settings
 from earful.errors import EarfulError
-from earful.models import Author, BrandMatch, Post, utc_iso
+from earful.models import Author, BrandMatch, Post, utc_iso, utcnow
 from earful.store import Scored, Store
 from listener.scoring import Scorer
 from responders.cases import SYSTEM, Cases, Change
@@ -76,9 +76,6 @@ class OutboxMessage:
 _OUTBOX = "id, thread_id, text, kind, ref, created_at, sent_at, failed_at, error"
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
 
 class Support:
     """The support flow of the community bot.
@@ -96,7 +93,7 @@ class Support:
     """
 
     def __init__(self, store: Store, settings: Settings,
-                 clock: Callable[[], datetime] = _utcnow, scorer: Scorer | None = None) -> None:
+                 clock: Callable[[], datetime] = utcnow, scorer: Scorer | None = None) -> None:
         self.store = store
         self.settings = settings
         self.config = settings.community

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from earful.config import Settings
 from earful.errors import EarfulError
-from earful.models import utc_iso
+from earful.models import utc_iso, utcnow
 from earful.store import Store
 
 KINDS = ("csat", "ces", "nps")
@@ -60,9 +60,6 @@ class Survey:
 _COLUMNS = "id, kind, discord_user_id, loyalty_id, case_id, sent_at, answered_at, score, comment"
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
 
 class Surveys:
     """Send and answer surveys.
@@ -76,7 +73,7 @@ class Surveys:
     """
 
     def __init__(self, store: Store, settings: Settings,
-                 clock: Callable[[], datetime] = _utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
         self.settings = settings
         self.clock = clock

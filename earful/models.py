@@ -11,6 +11,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 
+def utcnow() -> datetime:
+    """The current time, aware, in UTC: the default clock of everything that takes one."""
+    return datetime.now(UTC)
+
+
 def utc_iso(moment: datetime | None) -> str | None:
     """Render a datetime as the store's canonical text: ``2026-11-02T14:05:09Z`` (UTC)."""
     if moment is None:

@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from earful.config import Settings, SourceConfig
 from earful.errors import RateLimited, SourceError
-from earful.models import utc_iso
+from earful.models import utc_iso, utcnow
 from earful.store import Store
 from listener.pipeline import BatchResult, Pipeline
 from listener.sources import Source, build_source
@@ -39,9 +39,6 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(slots=True)
@@ -79,7 +76,7 @@ class Listener:
 
     def __init__(self, settings: Settings, store: Store, *, only: Sequence[str] = (),
                  sources: dict[str, Source] | None = None,
-                 scheduler: BaseScheduler | None = None, clock: Clock = _utcnow) -> None:
+                 scheduler: BaseScheduler | None = None, clock: Clock = utcnow) -> None:
         self.settings = settings
         self.store = store
         self.clock = clock

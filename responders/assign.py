@@ -5,10 +5,10 @@ A case nobody can take waits in the team queue until someone can (:meth:`Assigne
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from earful.config import ResponderConfig, Settings
-from earful.models import utc_iso
+from earful.models import utc_iso, utcnow
 from earful.store import Store
 from responders.calendar import calendar_for
 from responders.cases import OPEN, SYSTEM, Cases
@@ -26,7 +26,7 @@ class Assigner:
     """
 
     def __init__(self, store: Store, settings: Settings,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
         self.settings = settings
         self.clock = clock

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
 
 from earful.config import Settings
 from earful.errors import EarfulError
-from earful.models import utc_iso
+from earful.models import utc_iso, utcnow
 from earful.store import Store
 from responders.routing import Candidate, Decision
 
@@ -36,9 +36,6 @@ class Change:
     action: str  # opened | joined | reopened | already
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
 
 class Cases:
     """Open, join and move cases in the store.
@@ -53,7 +50,7 @@ class Cases:
     """
 
     def __init__(self, store: Store, settings: Settings,
-                 clock: Callable[[], datetime] = _utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
         self.settings = settings
         self.clock = clock

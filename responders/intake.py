@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from earful.config import Settings
+from earful.models import utcnow
 from earful.store import Store
 from listener.pipeline import BatchResult, Pipeline
 from panels.membership import Memberships
@@ -33,7 +34,7 @@ class Intake:
     """
 
     def __init__(self, settings: Settings, store: Store,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.settings = settings
         self.clock = clock
         self.router = Router(settings)

@@ -46,7 +46,7 @@ from tenacity.wait import wait_base
 
 from earful.config import Settings, SourceConfig, secret
 from earful.errors import MissingCredentials, RateLimited, SourceError
-from earful.models import Post
+from earful.models import Post, utcnow
 from earful.query import Document, Query
 from earful.store import Store
 from listener.formats import ParseError, Problem
@@ -105,7 +105,7 @@ class RedditSource:
         self.name = name
         self.config = config
         self.settings = settings
-        self.now = now or (lambda: datetime.now(UTC))
+        self.now = now or utcnow
         self.retry_wait = retry_wait or default_wait()
         self.reddit = reddit or connect(name, config)
         self.searches: dict[str, tuple[Query, str]] = {}

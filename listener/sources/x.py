@@ -39,7 +39,7 @@ from tenacity.wait import wait_base
 
 from earful.config import Settings, SourceConfig, secret
 from earful.errors import MissingCredentials, RateLimited, SourceError
-from earful.models import Post, utc_iso
+from earful.models import Post, utc_iso, utcnow
 from earful.query import Document, Query
 from earful.store import Store
 from listener.formats import ParseError, Problem
@@ -90,7 +90,7 @@ class XSource:
         self.name = name
         self.config = config
         self.settings = settings
-        self._now = now or (lambda: datetime.now(UTC))
+        self._now = now or utcnow
         self._wait = wait or wait_exponential(multiplier=2, max=60)
         self._sleep = sleep
         self._client = tweepy.Client(bearer_token=token, return_type=dict,
