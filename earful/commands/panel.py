@@ -10,7 +10,6 @@ from rich.text import Text
 
 from earful.cli import (
     App,
-    _filters,
     _json_line,
     console,
     err_console,
@@ -19,9 +18,8 @@ from earful.cli import (
     pass_app,
     report,
 )
-from earful.commands.report import emit, report_options
+from earful.commands.report import emit, report_options, scope
 from earful.config import _seconds
-from earful.reports.period import report_period
 from panels.registry import Change, Panels, dump_rule, rule_from_options
 
 
@@ -285,8 +283,7 @@ def report_panel(app: App, name: str, other: str | None, top: int, since: str | 
 
     if fields.pop("panel", None):
         raise click.UsageError("the panel is the NAME argument; --panel does not apply here")
-    filters = _filters(since, until, **fields)
-    span = report_period(app.store, filters.since, filters.until, days)
+    filters, span = scope(app, since, until, days, **fields)
     settings = app.settings
     _panels(app)  # the config's panels as the config says now
     data = panel_report(app.store, name, span, filters=filters, top=top,

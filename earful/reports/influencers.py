@@ -3,6 +3,7 @@ what they said and how it landed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -25,8 +26,7 @@ def influencers(store: Store, filters: Filters, span: Period, *,
     mention in the period through the (author, time) index, until ``top`` are found: the
     cost follows how far down the list they are, not the size of the store."""
     since, until = span.texts()
-    scoped = Filters(**{**{k: getattr(filters, k) for k in filters.__slots__},
-                        "since": since, "until": until})
+    scoped = replace(filters, since=since, until=until)
     where, params = scoped.where()
     authors = store.conn.execute(
         f"""SELECT a.id, a.platform, a.handle, a.name, a.followers, a.verified

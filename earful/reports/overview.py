@@ -64,9 +64,9 @@ def overview(store: Store, filters: Filters, span: Period, *, top: int = 10) -> 
                                           if total_before else None)
     daily = {row["day"]: row["n"] for row in query(
         store, "daily", filters, span, "day, sum(n) AS n", group=("day",))}
-    (now_total,), (before_total,) = (
-        [row["n"] or 0 for row in query(store, "daily", filters, p, "sum(n) AS n")]
-        for p in (span, span.before))
+    now_total = sum(daily.values())
+    (before_total,) = (row["n"] or 0 for row in query(store, "daily", filters, span.before,
+                                                      "sum(n) AS n"))
     ordered = sorted(brands.values(), key=lambda e: (e["role"] != "brand", -e["mentions"]))
     return {
         "filters": _fields(filters),

@@ -10,6 +10,7 @@ it: another panel, or ``all`` (every brand mention).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from rich.text import Text
 from earful.errors import EarfulError
 from earful.models import utc_iso
 from earful.queries import Filters
-from earful.reports.display import sparkline
+from earful.reports.display import net, sparkline
 from earful.reports.period import Period
 from earful.reports.terms import KINDS, TermChange, TermCounts, compare, extract
 from earful.store import Store, in_chunks
@@ -38,10 +39,8 @@ def panel_report(store: Store, name: str, span: Period, *, filters: Filters | No
                                           (name,)).fetchone() is None:
         known = [n for (n,) in store.conn.execute("SELECT name FROM panels ORDER BY name")]
         raise EarfulError(f"no panel named {name!r}; panels: {', '.join(known) or 'none'}")
-    base = filters or Filters()
-    scope = Filters(**{**{k: getattr(base, k) for k in base.__slots__},
-                       "panel": None if name == ALL else name,
-                       "since": utc_iso(span.before.since), "until": utc_iso(span.until)})
+    scope = replace(filters or Filters(), panel=None if name == ALL else name,
+                    since=utc_iso(span.before.since), until=utc_iso(span.until))
     where, params = scope.where()
     rows = store.conn.execute(
         "SELECT m.id, m.platform, m.author_id, m.author_handle, m.text, m.created_at, "
@@ -89,8 +88,7 @@ def _summary(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
         "posts": len(rows),
         "authors": len({row[2] for row in rows if row[2]}),
         "sentiment": {label: labels[label] for label in _LABELS},
-        "net_sentiment": round((labels["positive"] - labels["negative"]) / scored, 4)
-        if scored else None,
+        "net_sentiment": net(labels["positive"], labels["negative"], scored),
     }
 
 
@@ -118,16 +116,16 @@ def _brands(now_rows: list[tuple[Any, ...]], before_rows: list[tuple[Any, ...]],
             brands: dict[str, list[tuple[str, str]]]) -> list[dict[str, Any]]:
     def count(rows: list[tuple[Any, ...]]) -> tuple[Counter[str], Counter[str], dict[str, str]]:
         named: Counter[str] = Counter()
-        net: Counter[str] = Counter()
+        balance: Counter[str] = Counter()
         roles = {}
         for row in rows:
             for brand, role in brands.get(row[0], ()):
                 named[brand] += 1
                 roles[brand] = role
-                net[brand] += {"positive": 1, "negative": -1}.get(row[9] or "", 0)
-        return named, net, roles
+                balance[brand] += {"positive": 1, "negative": -1}.get(row[9] or "", 0)
+        return named, balance, roles
 
-    named, net, roles = count(now_rows)
+    named, balance, roles = count(now_rows)
     named_before, _, roles_before = count(before_rows)
     total, total_before = sum(named.values()), sum(named_before.values())
     result = []
@@ -138,7 +136,7 @@ def _brands(now_rows: list[tuple[Any, ...]], before_rows: list[tuple[Any, ...]],
             "share": round(named[brand] / total, 4) if total else 0.0,
             "share_before": round(named_before[brand] / total_before, 4)
             if total_before else 0.0,
-            "net": round(net[brand] / named[brand], 4) if named[brand] else None,
+            "net": round(balance[brand] / named[brand], 4) if named[brand] else None,
         })
     return result
 

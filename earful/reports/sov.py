@@ -4,6 +4,7 @@ now and the period before, with the share of positive voice."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -20,7 +21,7 @@ def sov(store: Any, filters: Filters, span: Period) -> dict[str, Any]:
     """Per brand: mentions and share now and before (change in points), share of the
     positive mentions, per-platform shares and the daily share."""
     # Shares are among all tracked brands: --brand picks the row to show, not the whole.
-    scope = Filters(**{**{k: getattr(filters, k) for k in filters.__slots__}, "brand": None})
+    scope = replace(filters, brand=None)
     counts: dict[str, dict[str, Any]] = {}
     daily: dict[str, dict[str, int]] = defaultdict(dict)
     totals_by_day: dict[str, int] = defaultdict(int)

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from earful.queries import Filters
 from earful.reports.aggregate import SUMS, query
-from earful.reports.display import change_text, line_chart, sparkline
+from earful.reports.display import change_text, line_chart, net, sparkline
 from earful.reports.period import Period, change
 
 ALL = "all"
@@ -59,8 +59,7 @@ def trend(store: Any, filters: Filters, span: Period, *, by: str = "day") -> dic
             scored = p["positive"] + p["neutral"] + p["negative"]
             points.append({
                 "bucket": bucket, "mentions": int(p["mentions"]),
-                "net_sentiment": round((p["positive"] - p["negative"]) / scored, 4)
-                if scored else None,
+                "net_sentiment": net(p["positive"], p["negative"], scored),
                 "mean_sentiment": round(p["sentiment_sum"] / p["sentiment_n"], 4)
                 if p["sentiment_n"] else None,
                 "negative_share": round(p["negative"] / scored, 4) if scored else None,
