@@ -25,6 +25,18 @@ from typing import Any
 
 import orjson
 
+from earful.models import (
+    PACKED_COMPLAINT,
+    PACKED_DESTINATION,
+    PACKED_INTENT,
+    PACKED_LABEL,
+    PACKED_LANGUAGE,
+    PACKED_OPPORTUNITY,
+    PACKED_RISK,
+    PACKED_SENTIMENT,
+    PACKED_TARGET,
+)
+
 # A post counts as a churn threat (or, leaving a rival, an opportunity) from this churn intent:
 # the scorer's default threshold, fixed here so stored aggregates do not depend on a setting.
 CHURN = 0.5
@@ -153,10 +165,6 @@ _ADD_DAILY = _values_upsert("rollup_daily", DAILY_KEYS, DAILY_SUMS)
 _ADD_TOPICS = _values_upsert("rollup_topics", TOPIC_KEYS, TOPIC_SUMS)
 _ADD_CHURN = _values_upsert("rollup_churn", CHURN_KEYS, CHURN_SUMS)
 
-# Positions in a store's packed score (``earful.store.pack_score``).
-_SENTIMENT, _LABEL, _LANGUAGE, _COMPLAINT, _INTENT, _TARGET, _DESTINATION, _OPPORTUNITY, \
-    _RISK = 0, 4, 6, 8, 10, 11, 12, 14, 15
-
 New = tuple[str, str, Sequence[tuple[str, str]], Sequence[str], Any, int, int | None]
 
 
@@ -179,20 +187,20 @@ def add_mentions(conn: Connection, mentions: Iterable[New]) -> None:
             negative = churned = 0
             sentiment = None
         else:
-            label, risk = packed[_LABEL], packed[_RISK]
-            intent, opportunity = packed[_INTENT] or 0, packed[_OPPORTUNITY]
-            sentiment = packed[_SENTIMENT]
-            language = packed[_LANGUAGE] or "und"
+            label, risk = packed[PACKED_LABEL], packed[PACKED_RISK]
+            intent, opportunity = packed[PACKED_INTENT] or 0, packed[PACKED_OPPORTUNITY]
+            sentiment = packed[PACKED_SENTIMENT]
+            language = packed[PACKED_LANGUAGE] or "und"
             negative = int(label == "negative")
             churned = int(intent >= CHURN and not opportunity)
             values = [1, int(label == "positive"), int(label == "neutral"), negative,
                       int(risk == "high"), int(risk == "medium"), churned,
                       int(intent >= CHURN and bool(opportunity)),
-                      int((packed[_COMPLAINT] or 0) >= COMPLAINT),
+                      int((packed[PACKED_COMPLAINT] or 0) >= COMPLAINT),
                       sentiment or 0.0, int(sentiment is not None), engagement, followers or 0]
             if intent >= CHURN:
-                key = (day, packed[_TARGET] or "", platform, language,
-                       packed[_DESTINATION] or "", int(opportunity))
+                key = (day, packed[PACKED_TARGET] or "", platform, language,
+                       packed[PACKED_DESTINATION] or "", int(opportunity))
                 churn[key] = churn.get(key, 0) + 1
         topic_values = [1, negative, churned, sentiment or 0.0, int(sentiment is not None)]
         topic_names = list(dict.fromkeys(topic_names))  # stored once each, counted once

@@ -37,7 +37,18 @@ from sqlite_utils import Migrations
 
 from earful import rollups
 from earful.errors import StoreError
-from earful.models import BrandMatch, ChurnSignal, Post, Score, utc_iso
+from earful.models import (
+    PACKED_COLUMNS,
+    PACKED_LANGUAGE,
+    PACKED_RISK,
+    BrandMatch,
+    PackedScore,
+    Post,
+    Score,
+    pack_score,
+    unpack_score,
+    utc_iso,
+)
 
 migrations = Migrations("earful")
 
@@ -373,41 +384,6 @@ def now_iso() -> str:
     return utc_iso(datetime.now(UTC)) or ""
 
 
-# A score as the store writes it: the ``scores`` columns between ``mention_id`` and
-# ``scored_at`` (JSON fields already serialised), then the two churn flags no column holds.
-# Scoring processes send this instead of Score objects: it pickles and unpickles at a fraction
-# of their cost, and the store writes it as it is.
-PackedScore = tuple[Any, ...]
-
-
-def pack_score(score: Score) -> PackedScore:
-    """``score`` as the store writes it; :func:`unpack_score` gives it back, equal."""
-    churn = score.churn
-    return (
-        score.sentiment, score.positive, score.neutral, score.negative, score.sentiment_label,
-        score.sentiment_basis, score.language, score.language_confidence, score.complaint,
-        score.complaint_reason, churn.intent, churn.target, churn.destination,
-        _json(churn.phrases) if churn.phrases else None, int(score.opportunity), score.risk,
-        score.risk_score, _json(score.reasons), score.scorer_version,
-        churn.negated, churn.hypothetical,
-    )
-
-
-def unpack_score(packed: PackedScore) -> Score:
-    (sentiment, positive, neutral, negative, label, basis, language, confidence, complaint,
-     reason, intent, target, destination, phrases, opportunity, risk, risk_score, reasons,
-     version, negated, hypothetical) = packed
-    churn = ChurnSignal(intent, target, destination,
-                        orjson.loads(phrases) if phrases is not None else [], negated,
-                        hypothetical)
-    return Score(sentiment, positive, neutral, negative, label, basis, language, confidence,
-                 complaint, reason, churn, bool(opportunity), risk, risk_score,
-                 orjson.loads(reasons), version)
-
-
-_PACKED_COLUMNS = 19  # of a PackedScore, the ones stored
-_PACKED_LANGUAGE = 6
-_PACKED_RISK = 15
 
 
 class Scored:
@@ -446,7 +422,7 @@ class Scored:
     def risk(self) -> str | None:
         """The score's risk tier, without unpacking it."""
         if self._packed is not None:
-            return self._packed[_PACKED_RISK]
+            return self._packed[PACKED_RISK]
         return self._score.risk if self._score is not None else None
 
     @property
@@ -655,7 +631,7 @@ class Store:
                 author_id = handle = followers = None
             mention_rows.append((
                 post_id, post.platform, post.native_id, post.kind, post.url, author_id, handle,
-                followers, post.text, post.lang, packed[_PACKED_LANGUAGE] if packed else None,
+                followers, post.text, post.lang, packed[PACKED_LANGUAGE] if packed else None,
                 created, collected, collected,
                 post.edited_at and utc_iso(post.edited_at), post.version_id, post.thread_id,
                 post.parent_id, post.community, post.likes, post.replies, post.reposts,
@@ -683,7 +659,7 @@ class Store:
             for topic in item.topics:
                 topic_rows.append((post_id, topic))
             if packed is not None:
-                score_rows.append((post_id, *packed[:_PACKED_COLUMNS], collected))
+                score_rows.append((post_id, *packed[:PACKED_COLUMNS], collected))
         existing = [*result.updated, *result.refreshed]
         with self.transaction() as conn:
             # What these posts added to the report rollups is taken out, then added again as

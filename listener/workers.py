@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from earful.config import Settings
-from earful.models import BrandMatch, Post, Score
-from earful.store import PackedScore, pack_score
+from earful.models import BrandMatch, PackedScore, Post, Score, pack_score
 from listener.scoring import Request, Scorer
 
 # (text, platform, subreddit or None, platform language tag, followers, engagement,

@@ -101,7 +101,7 @@ def test_not_a_database(tmp_path: Path) -> None:
 
 def test_a_packed_score_unpacks_equal_and_stores_the_same_row(tmp_path: Path) -> None:
     # Scoring processes send scores packed as the store writes them.
-    from earful.store import pack_score, unpack_score
+    from earful.models import pack_score, unpack_score
 
     churn = ChurnSignal(0.85, "Kestrel", "Trovia", ["switching to Trovia", "bye"], False, True)
     scores = [a_score(), Score(-0.61, 0.0, 0.4, 0.6, "negative", "text", "en", 0.6, 0.93,
@@ -127,7 +127,7 @@ def test_a_packed_score_unpacks_equal_and_stores_the_same_row(tmp_path: Path) ->
 
 
 def test_a_packed_score_is_unpacked_only_when_read() -> None:
-    from earful.store import pack_score
+    from earful.models import pack_score
 
     item = Scored(make_post("1", "Kestrel ok"), KESTREL, None,
                   packed=pack_score(a_score("medium")))

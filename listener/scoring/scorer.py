@@ -99,7 +99,7 @@ class Scorer:
             reasons.append(f"language {language}: sentiment from emoji only")
         elif sentiment.basis == "none":
             reasons.append(f"language {language}: sentiment not scored (VADER is English-only)")
-        # Positional (in Score's field order, as earful.store's unpack_score builds it):
+        # Positional (in Score's field order, as earful.models' unpack_score builds it):
         # sixteen keywords cost a third of this method's time, once per post.
         return Score(
             sentiment.compound, sentiment.positive, sentiment.neutral, sentiment.negative,
