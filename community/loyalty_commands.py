@@ -445,6 +445,13 @@ def moderator_commands(bot: CommunityBot, loyalty: Loyalty,
     def moderator(interaction: discord.Interaction) -> tuple[str, bool]:
         return str(interaction.user.id), holds_moderator_role(loyalty, interaction.user)
 
+    async def settle(interaction: discord.Interaction, member: discord.Member, award: Award,
+                     verb: str, reason: str) -> None:
+        """Tell the moderator what was done, then bring the member's tier role in step."""
+        await interaction.response.send_message(
+            award_text(verb, member.display_name, award, reason), ephemeral=True)
+        await events.on_tier_change(member, interaction.guild, award.tier_change)
+
     @mod.command(name="grant", description="Give a member points (they count towards tiers)")
     @app_commands.describe(member="Who gets them", points="How many", reason="Why (they see it)")
     @only_moderators
@@ -453,9 +460,7 @@ def moderator_commands(bot: CommunityBot, loyalty: Loyalty,
                     reason: app_commands.Range[str, 1, 200]) -> None:
         award = await bot.blocking(loyalty.grant, *moderator(interaction), str(member.id),
                                    points, reason)
-        await interaction.response.send_message(
-            award_text("Gave", member.display_name, award, reason), ephemeral=True)
-        await events.on_tier_change(member, interaction.guild, award.tier_change)
+        await settle(interaction, member, award, "Gave", reason)
 
     @mod.command(name="revoke", description="Take back points given by mistake")
     @app_commands.describe(member="From whom", points="How many", reason="Why (they see it)")
@@ -465,9 +470,7 @@ def moderator_commands(bot: CommunityBot, loyalty: Loyalty,
                      reason: app_commands.Range[str, 1, 200]) -> None:
         award = await bot.blocking(loyalty.revoke, *moderator(interaction), str(member.id),
                                    points, reason)
-        await interaction.response.send_message(
-            award_text("Took back from", member.display_name, award, reason), ephemeral=True)
-        await events.on_tier_change(member, interaction.guild, award.tier_change)
+        await settle(interaction, member, award, "Took back from", reason)
 
     async def complete_event(interaction: discord.Interaction,
                              current: str) -> list[app_commands.Choice[str]]:
@@ -480,9 +483,7 @@ def moderator_commands(bot: CommunityBot, loyalty: Loyalty,
     async def event(interaction: discord.Interaction, member: discord.Member, name: str) -> None:
         award = await bot.blocking(loyalty.award_event, *moderator(interaction), str(member.id),
                                    name.strip())
-        await interaction.response.send_message(
-            award_text("Gave", member.display_name, award, name.strip()), ephemeral=True)
-        await events.on_tier_change(member, interaction.guild, award.tier_change)
+        await settle(interaction, member, award, "Gave", name.strip())
 
     @mod.command(name="reward-add", description="Add a reward, or restock or reprice one")
     @app_commands.describe(id="A short id members type (letters, digits, - _ .)",
