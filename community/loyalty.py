@@ -168,7 +168,6 @@ def _now(clock: Callable[[], datetime]) -> str:
     return utc_iso(clock()) or ""
 
 
-
 class Loyalty:
     """Points, tiers and rewards of the community's loyalty members.
 

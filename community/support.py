@@ -76,7 +76,6 @@ class OutboxMessage:
 _OUTBOX = "id, thread_id, text, kind, ref, created_at, sent_at, failed_at, error"
 
 
-
 class Support:
     """The support flow of the community bot.
 

@@ -60,7 +60,6 @@ class Survey:
 _COLUMNS = "id, kind, discord_user_id, loyalty_id, case_id, sent_at, answered_at, score, comment"
 
 
-
 class Surveys:
     """Send and answer surveys.
 

@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
-
 @dataclass(slots=True)
 class JobState:
     """What the status view shows for one job."""

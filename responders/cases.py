@@ -36,7 +36,6 @@ class Change:
     action: str  # opened | joined | reopened | already
 
 
-
 class Cases:
     """Open, join and move cases in the store.
 
