@@ -8,6 +8,7 @@ import pytest
 from earful.errors import StoreError
 from earful.models import BrandMatch, ChurnSignal, Score
 from earful.store import Scored, Store
+from earful.wal import BACKSTOP
 from tests.conftest import make_post
 
 KESTREL = [BrandMatch("Kestrel", "brand", "name:Kestrel")]
@@ -136,3 +137,36 @@ def test_a_packed_score_is_unpacked_only_when_read() -> None:
     assert item.score == a_score("medium")
     unchanged = Scored(make_post("2", "Kestrel ok"), KESTREL, None)
     assert not unchanged.scored and unchanged.risk is None and unchanged.score is None
+
+
+def test_the_log_is_copied_into_the_database_in_the_background(tmp_path: Path) -> None:
+    path = tmp_path / "e.db"
+    store = Store(path, checkpoint_pages=20)
+    checkpointer = store.checkpointer
+    assert checkpointer is not None
+    # SQLite's own checkpoint stays, for writes made outside Store.transaction.
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 20 * BACKSTOP * 2
+    wal = Path(f"{path}-wal")
+    largest = 0
+    for batch in range(40):
+        store.save([Scored(make_post(f"{batch}-{n}", f"Kestrel post {batch} {n} " * 20,
+                                     handle=f"h{n}", followers=batch), KESTREL, a_score())
+                    for n in range(50)])
+        largest = max(largest, wal.stat().st_size)
+    assert checkpointer.checkpoints >= 1
+    # Bounded: past the backstop the writer checkpoints itself, so the log starts over.
+    (page_size,) = store.conn.execute("PRAGMA page_size").fetchone()
+    batch = 100 * (page_size + 24)  # more than one batch of 50 posts writes
+    assert largest < BACKSTOP * checkpointer.threshold + batch
+    # Another connection sees every row, from the database file and the log together.
+    other = sqlite3.connect(path)
+    assert other.execute("SELECT count(*) FROM mentions").fetchone()[0] == 2000
+    assert other.execute("SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH "
+                         "'Kestrel'").fetchone()[0] == 2000
+    other.close()
+    store.close()
+    assert checkpointer._thread is None  # stopped with the store
+    assert not wal.exists()  # the last connection copied the rest and removed the log
+    with Store(path) as again:
+        assert again.count("mentions") == 2000
+        assert again.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
