@@ -64,6 +64,11 @@ def detector() -> LanguageDetector:
     ("Grazie mille, tutto perfetto", "it"),
     ("Kestrelの注文、もう届かない", "ja"),
     ("@KestrelHelp https://t.co/abc", "und"),
+    # Emoji and curly apostrophes say nothing of the language (lingua read these as nl, de).
+    ("@realDonaldTrump You’re an idiot.", "en"),
+    ("@CoachFalco That’s awesome!!! Merry Christmas, coach!! 🎄", "en"),
+    ("Adorei 😍 chegou super rápido!", "pt"),
+    ("Pedido atrasado otra vez 😡 no lo puedo creer", "es"),
 ])
 def test_language(detector: LanguageDetector, text: str, language: str) -> None:
     assert detector.detect(text)[0] == language

@@ -15,6 +15,7 @@ _WORDS = re.compile(r"[a-zà-öø-ÿ']+")
 _NON_LATIN = re.compile(
     r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]")
 _URLS_HANDLES = re.compile(r"https?://\S+|[@#]\w+")
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 
 # Frequent words that are (nearly) unique to one language; ambiguous ones ("a", "no", "me",
 # "in", "die", "son") are left out on purpose.
@@ -114,7 +115,9 @@ class LanguageDetector:
                 return hint, 0.95
         stripped = _URLS_HANDLES.sub(" ", text) if "http" in text or "@" in text \
             or "#" in text else text
-        plain = stripped.isascii()  # a flag CPython keeps: no scan
+        # Letters all ASCII: emoji and curly quotes say nothing of the language, and English
+        # posts are full of them. (isascii is a flag CPython keeps: no scan.)
+        plain = stripped.isascii() or not _NON_ASCII_LETTER.search(stripped)
         if plain or not _NON_LATIN.search(stripped):
             words = _WORDS.findall(stripped.lower())
             if not words:
