@@ -111,25 +111,28 @@ class Simulation:
                    if job.next_run_time is not None and job.next_run_time <= now())
 
     def start(self, blocked: int = 0) -> None:
-        # Counted before starting: the scheduler runs what is due as soon as it starts.
-        target = self.due()
         self.listener.start()
-        self._wait(target, blocked)
+        self._wait(blocked)
 
     def settle(self, blocked: int = 0) -> None:
         """Wake the scheduler; wait until every due job was handed out and all but ``blocked``
         running ones are done."""
-        with self.changed:
-            target = self.submitted + self.skipped + self.due()
         self.listener.scheduler.wakeup()
-        self._wait(target, blocked)
+        self._wait(blocked)
 
-    def _wait(self, target: int, blocked: int) -> None:
+    def _wait(self, blocked: int) -> None:
+        # A job is handed out (its event sent) before the scheduler moves its next run time
+        # on: so once nothing is due, everything that was due has been counted. That is read
+        # from the job store outside the condition's lock (the scheduler sends events while
+        # holding the store's lock), and polled, as moving the time on sends no event.
         deadline = time.monotonic() + 10
-        with self.changed:
-            while (self.submitted + self.skipped < target
-                   or self.finished < self.submitted - blocked):
-                assert self.changed.wait(max(0.0, deadline - time.monotonic())), "stuck"
+        while True:
+            due = self.due()
+            with self.changed:
+                if not due and self.finished >= self.submitted - blocked:
+                    return
+                assert time.monotonic() < deadline, "stuck"
+                self.changed.wait(0.005)
 
     def run_for(self, span: timedelta, step: timedelta = timedelta(minutes=1),
                 blocked: int = 0) -> None:
