@@ -52,6 +52,7 @@ class Checkpointer:
         writer.execute(f"PRAGMA journal_size_limit = {min(KEEP_BYTES, self.threshold // 2)}")
         self._due = threading.Event()
         self._copying = threading.Lock()  # one checkpoint at a time: the thread's or the writer's
+        self._starting = threading.Lock()
         self._closing = False
         self._thread: threading.Thread | None = None
         self.checkpoints = 0  # completed by the thread, for tests and diagnostics
@@ -68,19 +69,21 @@ class Checkpointer:
             with self._copying:
                 self.writer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             return
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name=f"checkpoint {self.path.name}",
-                                            daemon=True)
-            self._thread.start()
+        with self._starting:  # the store's connection may be shared by threads
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name=f"checkpoint {self.path.name}")
+                self._thread.start()
         self._due.set()
 
     def close(self) -> None:
         """Stop the thread after any checkpoint it is running."""
         self._closing = True
-        if self._thread is not None:
+        with self._starting:
+            thread, self._thread = self._thread, None
+        if thread is not None:
             self._due.set()
-            self._thread.join()
-            self._thread = None
+            thread.join()
 
     def _run(self) -> None:
         conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
