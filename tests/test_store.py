@@ -156,8 +156,8 @@ def test_the_log_is_copied_into_the_database_in_the_background(tmp_path: Path) -
     assert checkpointer.checkpoints >= 1
     # Bounded: past the backstop the writer checkpoints itself, so the log starts over.
     (page_size,) = store.conn.execute("PRAGMA page_size").fetchone()
-    batch = 100 * (page_size + 24)  # more than one batch of 50 posts writes
-    assert largest < BACKSTOP * checkpointer.threshold + batch
+    one_batch = 100 * (page_size + 24)  # bytes: more than one batch of 50 posts writes
+    assert largest < BACKSTOP * checkpointer.threshold + one_batch
     # Another connection sees every row, from the database file and the log together.
     other = sqlite3.connect(path)
     assert other.execute("SELECT count(*) FROM mentions").fetchone()[0] == 2000
