@@ -521,6 +521,7 @@ class Store:
 
     def __init__(self, path: str | Path, *, checkpoint_pages: int = 10_000) -> None:
         self.path = Path(path)
+        self._nested = 0  # depth of `transaction` blocks open
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -565,13 +566,27 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it lands, or none of it does."""
+        """One write transaction: all of it lands, or none of it does.
+
+        Opened inside another, it is part of the outer one, which commits (or rolls back)
+        the two together: so the pipeline stores several batches with one commit.
+        """
+        if self._nested:
+            self._nested += 1
+            try:
+                yield self.conn
+            finally:
+                self._nested -= 1
+            return
         self.conn.execute("BEGIN IMMEDIATE")
+        self._nested = 1
         try:
             yield self.conn
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._nested = 0
         self.conn.execute("COMMIT")
         if self.checkpointer is not None:
             self.checkpointer.committed()

@@ -90,9 +90,13 @@ AfterStore = Callable[[BatchResult], None]
 
 # Below this many posts a batch is scored in-process: handing it to workers costs more.
 PARALLEL_MIN = 256
-# Batches handed to the workers and not yet stored. With two, a worker that finishes a batch
-# early has the next one queued instead of waiting for the main process to store one.
-IN_FLIGHT = 2
+# Batches scored by workers are stored up to this many at a time, in one transaction. Posts
+# land at random places in the indexes keyed by author, and every commit writes each page it
+# touched: over four batches, the pages touched by several are written once.
+GROUP = 4
+# Batches handed to the workers and not yet stored. With twice a group, the workers have the
+# next group queued while the main process stores one.
+IN_FLIGHT = 2 * GROUP
 # Posts per piece of work handed to a worker: small enough that the main process, stealing
 # pieces no worker has started, keeps both busy; large enough to cost little to hand over.
 CHUNK = 125
@@ -215,11 +219,9 @@ class Pipeline:
             for batch in batches:
                 ahead.append(self._score(batch, source))
                 while ahead and (len(ahead) > IN_FLIGHT or not ahead[0].parallel):
-                    yield self._store(ahead[0])
-                    ahead.popleft()
+                    yield from self._store_group()
             while ahead:
-                yield self._store(ahead[0])
-                ahead.popleft()
+                yield from self._store_group()
         finally:
             for scoring in ahead:  # stopped early: what no worker started need not run
                 for chunk in scoring.chunks:
@@ -278,6 +280,29 @@ class Pipeline:
         for hook in self.after_store:
             hook(result)
         return result
+
+    def _store_group(self) -> Iterator[BatchResult]:
+        """Store the first batch ahead, with the scored-in-parallel ones after it (up to
+        ``GROUP``) in the same transaction; then run the hooks on each, in order."""
+        ahead = self._ahead
+        count = 1
+        if ahead[0].parallel:
+            while count < min(GROUP, len(ahead)) and ahead[count].parallel:
+                count += 1
+        if count == 1:
+            result = self._store(ahead[0])
+            ahead.popleft()
+            yield result
+            return
+        results = []
+        with self.store.transaction():
+            for _ in range(count):
+                results.append(self._save(ahead[0]))
+                ahead.popleft()
+        for result in results:
+            for hook in self.after_store:
+                hook(result)
+            yield result
 
     @_collector_paused
     def _save(self, scoring: _Scoring) -> BatchResult:

@@ -163,9 +163,11 @@ def write_tweets(path: Path, count: int) -> None:
             out.write(orjson.dumps(response) + b"\n")
 
 
-@pytest.mark.parametrize("workers, batch", [(1, 100), (2, 300)])
+# With workers, batches are stored in groups of four, one transaction each: the failing fourth
+# batch takes the three before it down with it, and their checkpoint too.
+@pytest.mark.parametrize("workers, batch, before", [(1, 100, 300), (2, 300, 0)])
 def test_failure_midway_then_rerun_is_complete_and_duplicate_free(
-        settings, tmp_path: Path, monkeypatch, workers: int, batch: int) -> None:
+        settings, tmp_path: Path, monkeypatch, workers: int, batch: int, before: int) -> None:
     data = tmp_path / "tweets.ndjson"
     write_tweets(data, 3000)
     with Store(tmp_path / "clean.db") as clean:
@@ -184,7 +186,7 @@ def test_failure_midway_then_rerun_is_complete_and_duplicate_free(
         monkeypatch.setattr(store, "save", failing_save)
         with pytest.raises(OSError):
             pipeline.run_source(ReplaySource("import", "x", [data], batch_size=batch))
-        assert store.count("mentions") == 3 * batch  # the three batches stored before it
+        assert store.count("mentions") == before
         monkeypatch.setattr(store, "save", real_save)
         pipeline.run_source(ReplaySource("import", "x", [data], batch_size=batch))
         assert store.count("mentions") == expected
@@ -319,6 +321,33 @@ def test_a_post_in_two_batches_in_flight_is_stored_once(settings, store: Store,
     row = store.mention("x:1")
     assert row["text"] == "@KestrelHelp boots arrived" and row["complaint"] < 0.5
     assert store.count("mentions") == 1
+
+
+def test_batches_scored_by_workers_are_committed_four_at_a_time(settings, store: Store,
+                                                                monkeypatch) -> None:
+    # One commit per group of four batches; each batch's hooks run once its group is durable.
+    from earful.models import Author, Post
+    from listener.sources import Batch
+
+    monkeypatch.setattr("listener.pipeline.PARALLEL_MIN", 1)
+    when = datetime(2026, 11, 2, tzinfo=UTC)
+    batches = [Batch([Post("x", str(n), f"@KestrelHelp order {n} arrived", when,
+                           author=Author("x", str(n)))]) for n in range(10)]
+    statements: list[str] = []
+    visible = []  # mentions another connection sees when each batch's hook runs
+
+    def hook(result) -> None:
+        with sqlite3.connect(store.path) as reader:
+            visible.append(reader.execute("SELECT count(*) FROM mentions").fetchone()[0])
+
+    with Pipeline(settings, store, workers=2) as pipeline:
+        pipeline.after_store.append(hook)
+        store.conn.set_trace_callback(statements.append)  # once the panels are synced
+        results = list(pipeline.process_batches(batches, source="t"))
+    store.conn.set_trace_callback(None)
+    assert [len(result.saved.new) for result in results] == [1] * 10
+    assert statements.count("COMMIT") == 3
+    assert visible == [4, 4, 4, 4, 8, 8, 8, 8, 10, 10]
 
 
 def test_replay_progress_is_bytes_read_of_all_files(store: Store, tmp_path: Path) -> None:

@@ -69,6 +69,23 @@ def test_checkpoint_lands_with_its_batch_or_not_at_all(store: Store) -> None:
     assert store.mention("x:2") is None
 
 
+def test_saves_in_one_transaction_land_together_or_not_at_all(store: Store) -> None:
+    first = Scored(make_post("1", "Kestrel ok"), KESTREL, a_score())
+    second = Scored(make_post("2", "Kestrel fine"), KESTREL, a_score())
+    broken = Scored(make_post("3", "Kestrel ok"), [BrandMatch("Kestrel", "brand", None)],
+                    a_score())
+    with pytest.raises(sqlite3.IntegrityError), store.transaction():
+        store.save([first], checkpoint=("src", 1))
+        store.save([broken], checkpoint=("src", 2))
+    assert store.count("mentions") == 0 and store.checkpoint("src") is None
+    with store.transaction():
+        store.save([first], checkpoint=("src", 1))
+        assert store.save([first, second]).new == ["x:2"]  # sees the first save's rows
+        with sqlite3.connect(store.path) as reader:  # nothing committed yet
+            assert reader.execute("SELECT count(*) FROM mentions").fetchone() == (0,)
+    assert store.count("mentions") == 2 and store.checkpoint("src") == 1
+
+
 def test_authors_keep_their_latest_profile(store: Store) -> None:
     store.save([Scored(make_post("1", "Kestrel", handle="dana", followers=10), KESTREL,
                        a_score())])
