@@ -35,15 +35,22 @@ class Assigner:
         self._teams = {t.name: t for t in settings.teams}
         self._calendars = {r.name: calendar_for(r) for r in settings.responders}
 
+    def loads(self) -> dict[str, int]:
+        """Open cases per assignee."""
+        return dict(self.store.conn.execute(
+            f"SELECT assignee, count(*) FROM cases WHERE status IN ({', '.join('?' * len(OPEN))})"
+            " AND assignee IS NOT NULL GROUP BY assignee", OPEN).fetchall())
+
     def eligible(self, team: str, language: str | None, platform: str | None,
-                 now: datetime) -> list[tuple[ResponderConfig, int]]:
-        """Members who could take a case now, with their open-case load."""
+                 now: datetime, loads: dict[str, int] | None = None,
+                 ) -> list[tuple[ResponderConfig, int]]:
+        """Members who could take a case now, with their open-case load (``loads``, as
+        :meth:`loads` gives it, if the caller has it)."""
         config = self._teams.get(team)
         if config is None:
             return []
-        loads = dict(self.store.conn.execute(
-            f"SELECT assignee, count(*) FROM cases WHERE status IN ({', '.join('?' * len(OPEN))})"
-            " AND assignee IS NOT NULL GROUP BY assignee", OPEN).fetchall())
+        if loads is None:
+            loads = self.loads()
         found = []
         for name in config.members:
             person = self._people[name]
@@ -56,8 +63,8 @@ class Assigner:
         return found
 
     def pick(self, team: str, language: str | None, platform: str | None,
-             now: datetime) -> str | None:
-        candidates = self.eligible(team, language, platform, now)
+             now: datetime, loads: dict[str, int] | None = None) -> str | None:
+        candidates = self.eligible(team, language, platform, now, loads)
         if not candidates:
             return None
         if self._teams[team].assignment == "round_robin":
@@ -74,19 +81,46 @@ class Assigner:
     def sweep(self) -> int:
         """Assign every unassigned open case someone can take now (most urgent first)."""
         now = self.clock()
+        # Read once and kept up to date here: the queue can hold thousands of cases (a large
+        # import while everyone is off shift), and reading the loads per case made a sweep
+        # cost the square of the queue.
+        loads = self.loads()
+        # Only teams with someone on shift and with room: the pipeline sweeps after every
+        # batch, and reading a queue nobody can take from would cost as much as it holds.
+        teams = [name for name in self._teams if self._has_room(name, loads, now)]
+        if not teams:
+            return 0
         waiting = self.store.conn.execute(
             "SELECT id, team, language, platform FROM cases WHERE assignee IS NULL "
-            "AND status = 'new' AND team IS NOT NULL AND (snoozed_until IS NULL OR "
-            f"snoozed_until <= ?) ORDER BY {_PRIORITY_ORDER}", [utc_iso(now)]).fetchall()
+            f"AND status = 'new' AND team IN ({', '.join('?' * len(teams))}) AND "
+            f"(snoozed_until IS NULL OR snoozed_until <= ?) ORDER BY {_PRIORITY_ORDER}",
+            [*teams, utc_iso(now)]).fetchall()
+        # Loads only grow during a sweep and the time is fixed, so once nobody can take a
+        # (team, language, platform) case, nobody can take the next one like it.
+        nobody: set[tuple[str, str | None, str | None]] = set()
         assigned = 0
         for case_id, team, language, platform in waiting:
-            if self._teams.get(team) is None or self._teams[team].assignment == "manual":
+            kind = (team, language, platform)
+            if kind in nobody:
                 continue
-            name = self.pick(team, language, platform, now)
+            name = self.pick(team, language, platform, now, loads)
             if name is None:
+                nobody.add(kind)
                 continue
+            loads[name] = loads.get(name, 0) + 1
             self.cases.assign(case_id, name, SYSTEM)
             if self._teams[team].assignment == "round_robin":
                 self.store.set_checkpoint(f"round_robin:{team}", name)
             assigned += 1
+            if not self._has_room(team, loads, now):
+                teams.remove(team)
+                if not teams:
+                    break
         return assigned
+
+    def _has_room(self, team: str, loads: dict[str, int], now: datetime) -> bool:
+        """Whether someone in ``team`` is on shift with room for a case (by any language)."""
+        config = self._teams[team]
+        return config.assignment != "manual" and any(
+            loads.get(member, 0) < self._people[member].capacity
+            and self._calendars[member].is_open(now) for member in config.members)

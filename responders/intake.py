@@ -54,12 +54,14 @@ class Intake:
         candidates = [c for c in candidates if not self.router.is_own(c)]  # our replies
         annotate(candidates, self.memberships)
         at = {item.post.id: item.post.created_at for item in result.stored}
-        for candidate in candidates:
-            change = self.cases.take(candidate, self.router.decide(candidate),
-                                     at=at[candidate.mention_id])
-            if change is not None:
-                self.counts[change.action] += 1
-        self.counts["assigned"] += self.assigner.sweep()
+        # One commit for the batch's cases, not one per case: a large import opens thousands.
+        with self.cases.store.transaction():
+            for candidate in candidates:
+                change = self.cases.take(candidate, self.router.decide(candidate),
+                                         at=at[candidate.mention_id])
+                if change is not None:
+                    self.counts[change.action] += 1
+            self.counts["assigned"] += self.assigner.sweep()
 
     def tick(self) -> list[dict[str, Any]]:
         """What time alone changes: assign cases as shifts begin, and record SLA warnings and

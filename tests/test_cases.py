@@ -359,6 +359,34 @@ def test_assignment_goes_to_who_is_on_shift_speaks_the_language_and_has_room() -
         assert [case_of(store, f"x:{n}")["assignee"] for n in (4, 5, 6)] == ["Bo", "Cy", "Bo"]
 
 
+def test_a_long_queue_is_swept_by_who_has_room_and_left_unread_when_nobody_has() -> None:
+    roster = {**ROSTER, "responders": [
+        {"name": "Ana", "languages": ["es", "en"], "timezone": "Europe/Madrid",
+         "hours": ["09:00", "18:00"], "capacity": 2},
+        {"name": "Bo", "languages": ["en"], "timezone": "America/New_York"}]}
+    settings = parse_config(roster)
+    posts = [make_post(str(n), f"Cancelo Kestrel, me voy a Trovia ({n})", lang="es",
+                       handle=f"cliente{n}", when=f"2026-11-0{1 + n % 2}T08:{n:02d}:00")
+             for n in range(40)]
+    with Store(":memory:") as store:
+        stored(settings, store, *posts)  # on a Sunday: all forty wait
+        assert store.conn.execute("SELECT count(*) FROM cases WHERE assignee IS NULL"
+                                  ).fetchone() == (40,)
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        assert Intake(settings, store, clock=lambda: SUNDAY).assigner.sweep() == 0
+        store.conn.set_trace_callback(None)
+        assert not [s for s in statements if "assignee IS NULL" in s]  # the queue is not read
+        # Monday 10:00 UTC, 11:00 in Madrid: Ana takes two, the oldest of the same priority.
+        monday = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+        assert Intake(settings, store, clock=lambda: monday).assigner.sweep() == 2
+        taken = [row[0] for row in store.conn.execute(
+            "SELECT m.native_id FROM cases c JOIN mentions m ON m.id = c.mention_id "
+            "WHERE c.assignee = 'Ana' ORDER BY 1")]
+        assert taken == ["0", "2"]  # posted on 1 November, at 08:00 and 08:02
+        assert Intake(settings, store, clock=lambda: monday).assigner.sweep() == 0
+
+
 def test_sla_warnings_and_breaches_are_recorded_once_each(settings, store) -> None:
     from responders.queue import record_sla_events
 
