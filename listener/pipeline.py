@@ -299,10 +299,19 @@ class Pipeline:
             for _ in range(count):
                 results.append(self._save(ahead[0]))
                 ahead.popleft()
+        # Every stored batch gets its hooks, even past one whose hooks failed, and before any
+        # is yielded (a caller may stop at the first): a batch stored without its hooks, say
+        # routing, would be skipped as unchanged when the run is repeated.
+        failed: Exception | None = None
         for result in results:
-            for hook in self.after_store:
-                hook(result)
-            yield result
+            try:
+                for hook in self.after_store:
+                    hook(result)
+            except Exception as error:
+                failed = failed or error
+        if failed is not None:
+            raise failed
+        yield from results
 
     @_collector_paused
     def _save(self, scoring: _Scoring) -> BatchResult:

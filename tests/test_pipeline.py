@@ -350,6 +350,30 @@ def test_batches_scored_by_workers_are_committed_four_at_a_time(settings, store:
     assert visible == [4, 4, 4, 4, 8, 8, 8, 8, 10, 10]
 
 
+def test_a_failing_hook_does_not_keep_the_rest_of_its_group_from_theirs(settings, store: Store,
+                                                                          monkeypatch) -> None:
+    from earful.models import Author, Post
+    from listener.sources import Batch
+
+    monkeypatch.setattr("listener.pipeline.PARALLEL_MIN", 1)
+    when = datetime(2026, 11, 2, tzinfo=UTC)
+    batches = [Batch([Post("x", str(n), f"@KestrelHelp order {n} arrived", when,
+                           author=Author("x", str(n)))]) for n in range(4)]
+    hooked = []
+
+    def hook(result) -> None:
+        hooked.append(result.saved.new[0])
+        if result.saved.new == ["x:1"]:
+            raise RuntimeError("routing failed")
+
+    with Pipeline(settings, store, workers=2) as pipeline:
+        pipeline.after_store.append(hook)
+        with pytest.raises(RuntimeError, match="routing failed"):
+            list(pipeline.process_batches(batches, source="t"))
+    assert hooked == ["x:0", "x:1", "x:2", "x:3"]  # the four stored together, hooked each
+    assert store.count("mentions") == 4
+
+
 def test_replay_progress_is_bytes_read_of_all_files(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "big.ndjson"
     with path.open("wb") as out:
