@@ -277,8 +277,7 @@ class Pipeline:
 
     def _store(self, scoring: _Scoring) -> BatchResult:
         result = self._save(scoring)
-        for hook in self.after_store:
-            hook(result)
+        self._run_hooks([result])
         return result
 
     def _store_group(self) -> Iterator[BatchResult]:
@@ -289,19 +288,23 @@ class Pipeline:
         if ahead[0].parallel:
             while count < min(GROUP, len(ahead)) and ahead[count].parallel:
                 count += 1
-        if count == 1:
-            result = self._store(ahead[0])
-            ahead.popleft()
-            yield result
-            return
         results = []
         with self.store.transaction():
             for _ in range(count):
+                # Popped once stored: while it is saved, the batches after it stay in
+                # `ahead`, where `_outcome` steals their unstarted chunks.
                 results.append(self._save(ahead[0]))
                 ahead.popleft()
-        # Every stored batch gets its hooks, even past one whose hooks failed, and before any
-        # is yielded (a caller may stop at the first): a batch stored without its hooks, say
-        # routing, would be skipped as unchanged when the run is repeated.
+        self._run_hooks(results)
+        yield from results
+
+    def _run_hooks(self, results: list[BatchResult]) -> None:
+        """The after-store hooks on each stored batch, in order; then the first error, if any.
+
+        Every batch gets its hooks, even past one whose hooks failed, and before any result
+        is yielded (a caller may stop at the first): a batch stored without its hooks, say
+        routing, would be skipped as unchanged when the run is repeated.
+        """
         failed: Exception | None = None
         for result in results:
             try:
@@ -311,7 +314,6 @@ class Pipeline:
                 failed = failed or error
         if failed is not None:
             raise failed
-        yield from results
 
     @_collector_paused
     def _save(self, scoring: _Scoring) -> BatchResult:
