@@ -54,13 +54,16 @@ class Assigner:
         found = []
         for name in config.members:
             person = self._people[name]
-            load = loads.get(name, 0)
-            if (self._calendars[name].is_open(now)
+            if (self._free(name, loads, now)
                     and (language is None or language in person.languages)
-                    and (not person.platforms or platform in person.platforms)
-                    and load < person.capacity):
-                found.append((person, load))
+                    and (not person.platforms or platform in person.platforms)):
+                found.append((person, loads.get(name, 0)))
         return found
+
+    def _free(self, name: str, loads: dict[str, int], now: datetime) -> bool:
+        """Whether the responder ``name`` is on shift with room for one more case."""
+        return (loads.get(name, 0) < self._people[name].capacity
+                and self._calendars[name].is_open(now))
 
     def pick(self, team: str, language: str | None, platform: str | None,
              now: datetime, loads: dict[str, int] | None = None) -> str | None:
@@ -122,5 +125,4 @@ class Assigner:
         """Whether someone in ``team`` is on shift with room for a case (by any language)."""
         config = self._teams[team]
         return config.assignment != "manual" and any(
-            loads.get(member, 0) < self._people[member].capacity
-            and self._calendars[member].is_open(now) for member in config.members)
+            self._free(member, loads, now) for member in config.members)
