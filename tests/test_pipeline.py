@@ -323,16 +323,21 @@ def test_a_post_in_two_batches_in_flight_is_stored_once(settings, store: Store,
     assert store.count("mentions") == 1
 
 
-def test_batches_scored_by_workers_are_committed_four_at_a_time(settings, store: Store,
-                                                                monkeypatch) -> None:
-    # One commit per group of four batches; each batch's hooks run once its group is durable.
+def one_post_batches(count: int) -> list:
+    """``count`` batches of one brand mention each, ``x:0``, ``x:1``…, by different authors."""
     from earful.models import Author, Post
     from listener.sources import Batch
 
-    monkeypatch.setattr("listener.pipeline.PARALLEL_MIN", 1)
     when = datetime(2026, 11, 2, tzinfo=UTC)
-    batches = [Batch([Post("x", str(n), f"@KestrelHelp order {n} arrived", when,
-                           author=Author("x", str(n)))]) for n in range(10)]
+    return [Batch([Post("x", str(n), f"@KestrelHelp order {n} arrived", when,
+                        author=Author("x", str(n)))]) for n in range(count)]
+
+
+def test_batches_scored_by_workers_are_committed_four_at_a_time(settings, store: Store,
+                                                                monkeypatch) -> None:
+    # One commit per group of four batches; each batch's hooks run once its group is durable.
+    monkeypatch.setattr("listener.pipeline.PARALLEL_MIN", 1)
+    batches = one_post_batches(10)
     statements: list[str] = []
     visible = []  # mentions another connection sees when each batch's hook runs
 
@@ -352,13 +357,8 @@ def test_batches_scored_by_workers_are_committed_four_at_a_time(settings, store:
 
 def test_a_failing_hook_does_not_keep_the_rest_of_its_group_from_theirs(settings, store: Store,
                                                                           monkeypatch) -> None:
-    from earful.models import Author, Post
-    from listener.sources import Batch
-
     monkeypatch.setattr("listener.pipeline.PARALLEL_MIN", 1)
-    when = datetime(2026, 11, 2, tzinfo=UTC)
-    batches = [Batch([Post("x", str(n), f"@KestrelHelp order {n} arrived", when,
-                           author=Author("x", str(n)))]) for n in range(4)]
+    batches = one_post_batches(4)
     hooked = []
 
     def hook(result) -> None:
