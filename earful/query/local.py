@@ -9,7 +9,6 @@ words stand between them, in either order.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -110,10 +109,6 @@ class Document:
         forms.update(self.bare)
         forms.update(self.stems)
         return forms
-
-    @_cached
-    def sorted_forms(self) -> list[str]:
-        return sorted(self.forms)
 
     def starts(self, form: str) -> list[int]:
         """Where a word occurs under ``form`` (as :attr:`positions` says, found by scanning
@@ -237,29 +232,68 @@ def _compiled(node: Node) -> Test:
                     words.add(part)
             elif isinstance(child, Term | Phrase):
                 parts, prefix = _parts(child)
-                # Where some word of the phrase is missing, no need to look for its order.
+                # Where some word of the phrase is missing, no need to look for its order;
+                # where it is not even in the text, no need to split the text into words.
                 needed = frozenset(parts[:-1] if prefix else parts)
                 others.append(lambda doc, child=child, needed=needed:
-                              needed <= doc.forms and bool(_spans(child, doc)))
+                              all(map(doc.folded.__contains__, needed))
+                              and needed <= doc.forms and bool(_spans(child, doc)))
             else:
                 others.append(_compiled(child))
-        plain = frozenset(words)
+        # A word with no letters ("+++", "#") is matched against the words themselves.
+        odd = {part for part in words if not _TOKEN.fullmatch(part)}
+        odd_prefixes = [part for part in prefixes if not _TOKEN.fullmatch(part)]
+        if odd:
+            others.insert(0, lambda doc: not odd.isdisjoint(doc.forms))
+        if odd_prefixes:
+            others.insert(0, lambda doc: any(form.startswith(part) for form in doc.forms
+                                             for part in odd_prefixes))
+        found = _word_search(words - odd, [p for p in prefixes if p not in odd_prefixes])
+        if found is None:
+            return lambda doc: any(other(doc) for other in others)
 
         def test(doc: Document) -> bool:
-            if plain and not plain.isdisjoint(doc.forms):
-                return True
-            if prefixes:
-                forms = doc.sorted_forms
-                for part in prefixes:
-                    at = bisect_left(forms, part)
-                    if at < len(forms) and forms[at].startswith(part):
-                        return True
-            return any(other(doc) for other in others)
+            return found(doc.folded) is not None or any(other(doc) for other in others)
 
         return test
     if isinstance(node, Near):
         return lambda doc: _near(node, doc).matched
     return lambda doc: _field(node, doc).matched  # type: ignore[arg-type]
+
+
+# A word of the text (see `tokens`) ends where neither a word character nor an apostrophe
+# inside the word ("don't") follows; "'s" before that end is a possessive ("kestrel's").
+_WORD_END = r"(?!\w)(?!'\w)"
+
+
+def _starts_word(first: str) -> str:
+    """``first`` where a word of the text begins: after "@" or "#", or after a character that
+    is neither a word character nor an apostrophe inside a word. The check comes after the
+    character, so that ``re`` skips straight to where it occurs (a leading look-behind is
+    tried at every position)."""
+    char = re.escape(first)
+    if first in "@#":
+        return char
+    return f"{char}(?:(?<=[@#]{char})|(?<!\\w{char})(?<!\\w'{char}))"
+
+
+def _word_search(words: Iterable[str],
+                 prefixes: Iterable[str]) -> Callable[[str], re.Match[str] | None] | None:
+    """One search of the folded text for a word of the text with one of ``words`` among its
+    forms (itself, without its ``@``/``#``, without a possessive ``'s``), or starting with one
+    of ``prefixes``: what :attr:`Document.forms` would say, without splitting the text into
+    words (which is most of what a topic costs). Words are grouped by first character."""
+    tails: dict[str, list[str]] = {}
+    for part in sorted(words, key=len, reverse=True):
+        # "#kestrel" wants that very word; "kestrel" also its possessive.
+        possessive = "" if part[0] in "@#" else "(?:'s)?"
+        tails.setdefault(part[0], []).append(re.escape(part[1:]) + possessive + _WORD_END)
+    for part in sorted(prefixes, key=len, reverse=True):
+        tails.setdefault(part[0], []).append(re.escape(part[1:]))
+    if not tails:
+        return None
+    return re.compile("|".join(f"{_starts_word(first)}(?:{'|'.join(rest)})"
+                               for first, rest in tails.items())).search
 
 
 @cache
