@@ -69,6 +69,15 @@ def detector() -> LanguageDetector:
     ("@CoachFalco That’s awesome!!! Merry Christmas, coach!! 🎄", "en"),
     ("Adorei 😍 chegou super rápido!", "pt"),
     ("Pedido atrasado otra vez 😡 no lo puedo creer", "es"),
+    # One English function word and nothing foreign settles it (lingua read these, from the
+    # development data, as Portuguese, Dutch and Italian).
+    ("Just posted a photo https://t.co/abc", "en"),
+    ("A film of quiet power.", "en"),
+    ("@TroviaShop sale this weekend, 30% off stoves 🤔", "en"),
+    # ... but not a word that is also Italian ("i"), German ("was", "so") or Dutch ("is").
+    ("i prodotti arrivati rotti", "it"),
+    ("Kommt was heute noch?", "de"),
+    ("ordine arrivato, is ok", "it"),
 ])
 def test_language(detector: LanguageDetector, text: str, language: str) -> None:
     assert detector.detect(text)[0] == language

@@ -54,6 +54,11 @@ _WORD_LANGUAGE = {
     for word in vocabulary
     if sum(word in other for other in _FUNCTION_WORDS.values()) == 1
 }
+# English function words that are also everyday words of the other languages here: Italian
+# "i" (the), Dutch "is", German "was", "will", "so", "im", French "or", "but", Spanish "has",
+# Italian "are". Alone, they are no evidence of English.
+_SHARED_WITH_OTHERS = frozenset("i is was will so im or but has are".split())
+_ENGLISH_ONLY = _FUNCTION_WORDS["en"] - _SHARED_WITH_OTHERS
 # X tags that are not languages: undetermined, hashtags/mentions/links/media only, etc.
 _NOT_LANGUAGES = frozenset({"und", "qme", "qht", "qam", "qst", "zxx", "art"})
 
@@ -128,6 +133,13 @@ class LanguageDetector:
             if top >= 2 and top >= 4 * second and best in self.languages:
                 return best, min(0.99, 0.75 + 0.05 * top)
             if top == english and second == 0 and "en" in self.languages and plain:
+                # One English function word (not one that is also a word over there), none
+                # of another language's, no letter outside ASCII: English. Of such posts in
+                # the development data that the evidence rule below leaves to lingua, lingua
+                # called 56 of 853 something else, and all 56 are English ("Just posted a
+                # photo" as Portuguese, "A film of quiet power." as Dutch).
+                if english and not _ENGLISH_ONLY.isdisjoint(words):
+                    return "en", 0.6
                 evidence = sum(map(self._english_evidence.__contains__, words))
                 if evidence and evidence * 3 >= len(words):
                     return "en", 0.6
