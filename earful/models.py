@@ -200,13 +200,14 @@ def pack_score(score: Score) -> PackedScore:
         score.sentiment, score.positive, score.neutral, score.negative, score.sentiment_label,
         score.sentiment_basis, score.language, score.language_confidence, score.complaint,
         score.complaint_reason, churn.intent, churn.target, churn.destination,
-        _json_text(churn.phrases) if churn.phrases else None, int(score.opportunity), score.risk,
-        score.risk_score, _json_text(score.reasons), score.scorer_version,
+        json_text(churn.phrases) if churn.phrases else None, int(score.opportunity), score.risk,
+        score.risk_score, json_text(score.reasons), score.scorer_version,
         churn.negated, churn.hypothetical,
     )
 
 
-def _json_text(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """``value`` as the JSON text the store keeps (what it cannot encode, as ``str``)."""
     return orjson.dumps(value, default=str).decode()
 
 

@@ -27,7 +27,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +44,11 @@ from earful.models import (
     PackedScore,
     Post,
     Score,
+    json_text,
     pack_score,
     unpack_score,
     utc_iso,
+    utcnow,
 )
 from earful.wal import Checkpointer
 
@@ -382,8 +383,7 @@ def m011_discord_outbox_failed(db: sqlite_utils.Database) -> None:
 
 
 def now_iso() -> str:
-    return utc_iso(datetime.now(UTC)) or ""
-
+    return utc_iso(utcnow()) or ""
 
 
 
@@ -503,10 +503,6 @@ def in_chunks(values: Sequence[Any]) -> Iterator[tuple[Sequence[Any], str]]:
         yield chunk, ", ".join("?" * len(chunk))
 
 
-def _json(value: Any) -> str:
-    return orjson.dumps(value, default=str).decode()
-
-
 class Store:
     """The Earful database. Opening it applies pending migrations.
 
@@ -602,7 +598,7 @@ class Store:
             "INSERT INTO checkpoints (key, value, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
             "updated_at = excluded.updated_at",
-            [key, _json(value), now_iso()],
+            [key, json_text(value), now_iso()],
         )
 
     def set_checkpoint(self, key: str, value: Any) -> None:
@@ -659,7 +655,7 @@ class Store:
                 created, collected, collected,
                 post.edited_at and utc_iso(post.edited_at), post.version_id, post.thread_id,
                 post.parent_id, post.community, post.likes, post.replies, post.reposts,
-                post.quotes, post.engagement, item.source or None, _json(post.raw),
+                post.quotes, post.engagement, item.source or None, json_text(post.raw),
                 0 if item.matches else 1,
             ))
             if item.panels:
