@@ -29,6 +29,23 @@ from earful.store import Store, in_chunks, now_iso
 _READ_WHOLE = 2000
 
 
+def _by_account(rows: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """``(account, panel)`` rows as each account's panels."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for account, panel in rows:
+        members[account].add(panel)
+    return members
+
+
+def _panels(keys: Sequence[str], members: dict[str, set[str]]) -> list[str]:
+    """The panels (sorted) of an author known by ``keys``, from each account's panels."""
+    names: set[str] = set()
+    for key in keys:
+        if key in members:
+            names |= members[key]
+    return sorted(names)
+
+
 @dataclass(slots=True)
 class Membership:
     """One author's panels (sorted) and loyalty id (None: not a member)."""
@@ -71,23 +88,15 @@ class Memberships:
         """Each ``(platform, handle, author id)``'s membership, in one query per table."""
         keys = [author_accounts(*author) for author in authors]
         wanted = sorted({key for group in keys for key in group})
-        panels: dict[str, set[str]] = defaultdict(set)
+        panels = self._member_rows(wanted)
         loyalty: dict[str, str] = {}
         for chunk, marks in in_chunks(wanted):
-            for account, panel in self.store.conn.execute(
-                    f"SELECT account, panel FROM panel_members WHERE account IN ({marks})", chunk):
-                panels[account].add(panel)
             loyalty.update(self.store.conn.execute(
                 f"SELECT account, loyalty_id FROM loyalty_accounts WHERE account IN ({marks})",
                 chunk))
-        found = []
-        for group in keys:
-            names: set[str] = set()
-            for key in group:
-                names |= panels.get(key, set())
-            member = next((loyalty[key] for key in group if key in loyalty), None)
-            found.append(Membership(sorted(names), member))
-        return found
+        return [Membership(_panels(group, panels),
+                           next((loyalty[key] for key in group if key in loyalty), None))
+                for group in keys]
 
     def panels_of(self, posts: Sequence[Post]) -> list[list[str]]:
         """Each post's author's panels (sorted), as :meth:`of_many` finds them; one cheap read
@@ -101,23 +110,15 @@ class Memberships:
             return [[] for _ in posts]
         keys = [author_accounts(post.platform, post.author.handle, post.author.id)
                 if post.author else [] for post in posts]
-        if len(rows) > _READ_WHOLE:
-            wanted = sorted({key for group in keys for key in group})
-            rows = []
-            for chunk, marks in in_chunks(wanted):
-                rows += conn.execute(
-                    f"SELECT account, panel FROM panel_members WHERE account IN ({marks})", chunk)
-        members: dict[str, set[str]] = defaultdict(set)
-        for account, panel in rows:
-            members[account].add(panel)
-        found = []
-        for group in keys:
-            names: set[str] = set()
-            for key in group:
-                if key in members:
-                    names |= members[key]
-            found.append(sorted(names))
-        return found
+        members = (self._member_rows(sorted({key for group in keys for key in group}))
+                   if len(rows) > _READ_WHOLE else _by_account(rows))
+        return [_panels(group, members) for group in keys]
+
+    def _member_rows(self, accounts: Sequence[str]) -> dict[str, set[str]]:
+        """The panels of each of ``accounts`` that is in one."""
+        conn = self.store.conn
+        return _by_account(row for chunk, marks in in_chunks(accounts) for row in conn.execute(
+            f"SELECT account, panel FROM panel_members WHERE account IN ({marks})", chunk))
 
     def known_panels(self) -> set[str]:
         """Panels defined in the config or in the store."""
