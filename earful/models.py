@@ -22,10 +22,11 @@ def utc_iso(moment: datetime | None) -> str | None:
     """Render a datetime as the store's canonical text: ``2026-11-02T14:05:09Z`` (UTC)."""
     if moment is None:
         return None
-    if moment.tzinfo is not None and moment.utcoffset():
+    if moment.tzinfo is not None and moment.tzinfo is not UTC and moment.utcoffset():
         moment = moment.astimezone(UTC)
-    # isoformat is several times faster than strftime, and this runs for every stored post.
-    return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
+    # isoformat is several times faster than strftime, and this runs for every stored post;
+    # the first 19 characters leave out the offset, if any.
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
 
 
 PLATFORMS = ("reddit", "x", "discord")

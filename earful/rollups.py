@@ -175,15 +175,17 @@ def add_mentions(conn: Connection, mentions: Iterable[New]) -> None:
     The same sums as the ``*_select`` queries (a test holds them equal), added up in memory:
     reading a batch back out of the tables it was just written to costs more than all of
     this. Mentions naming no brand (panel data) count nothing."""
-    daily: dict[tuple[str, ...], list[Any]] = {}
-    topics: dict[tuple[str, ...], list[Any]] = {}
+    # Each key's rows, summed column by column at the end: a batch has few keys (days, brands,
+    # languages), and zip and sum add up in C what a loop per value would in Python.
+    daily: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    topics: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     churn: dict[tuple[Any, ...], int] = {}
     for day, platform, brands, topic_names, packed, engagement, followers in mentions:
         if not brands:
             continue
         if packed is None:
-            language, values = "und", [1, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0, engagement,
-                                       followers or 0]
+            language, values = "und", (1, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0, engagement,
+                                       followers or 0)
             negative = churned = 0
             sentiment = None
         else:
@@ -193,37 +195,33 @@ def add_mentions(conn: Connection, mentions: Iterable[New]) -> None:
             language = packed[PACKED_LANGUAGE] or "und"
             negative = int(label == "negative")
             churned = int(intent >= CHURN and not opportunity)
-            values = [1, int(label == "positive"), int(label == "neutral"), negative,
+            values = (1, int(label == "positive"), int(label == "neutral"), negative,
                       int(risk == "high"), int(risk == "medium"), churned,
                       int(intent >= CHURN and bool(opportunity)),
                       int((packed[PACKED_COMPLAINT] or 0) >= COMPLAINT),
-                      sentiment or 0.0, int(sentiment is not None), engagement, followers or 0]
+                      sentiment or 0.0, int(sentiment is not None), engagement, followers or 0)
             if intent >= CHURN:
                 key = (day, packed[PACKED_TARGET] or "", platform, language,
                        packed[PACKED_DESTINATION] or "", int(opportunity))
                 churn[key] = churn.get(key, 0) + 1
-        topic_values = [1, negative, churned, sentiment or 0.0, int(sentiment is not None)]
+        topic_values = (1, negative, churned, sentiment or 0.0, int(sentiment is not None))
         topic_names = list(dict.fromkeys(topic_names))  # stored once each, counted once
         for brand, role in (("", ""), *dict.fromkeys(brands)):
-            _accumulate(daily, (day, brand, role, platform, language), values)
+            daily.setdefault((day, brand, role, platform, language), []).append(values)
             for topic in topic_names:
-                _accumulate(topics, (day, brand, platform, language, topic), topic_values)
-    conn.executemany(_ADD_DAILY, [(*key, *sums) for key, sums in daily.items()])
-    conn.executemany(_ADD_TOPICS, [(*key, *sums) for key, sums in topics.items()])
+                topics.setdefault((day, brand, platform, language, topic),
+                                  []).append(topic_values)
+    conn.executemany(_ADD_DAILY, [(*key, *_sums(rows)) for key, rows in daily.items()])
+    conn.executemany(_ADD_TOPICS, [(*key, *_sums(rows)) for key, rows in topics.items()])
     conn.executemany(_ADD_CHURN, [(*key, n) for key, n in churn.items()])
 
 
 _IDS = {sign: _statements("m.id IN (SELECT value FROM json_each(?))", sign) for sign in (1, -1)}
 
 
-def _accumulate(sums: dict[tuple[str, ...], list[Any]], key: tuple[str, ...],
-                values: list[Any]) -> None:
-    found = sums.get(key)
-    if found is None:
-        sums[key] = list(values)
-    else:
-        for index, value in enumerate(values):
-            found[index] += value
+def _sums(rows: list[tuple[Any, ...]]) -> list[Any]:
+    """Column sums of ``rows``, each added up in row order."""
+    return [sum(column) for column in zip(*rows, strict=True)]
 
 
 def apply(conn: Connection, mention_ids: Sequence[str], sign: int) -> None:

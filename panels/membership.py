@@ -39,11 +39,10 @@ def _by_account(rows: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
 
 def _panels(keys: Sequence[str], members: dict[str, set[str]]) -> list[str]:
     """The panels (sorted) of an author known by ``keys``, from each account's panels."""
-    names: set[str] = set()
-    for key in keys:
-        if key in members:
-            names |= members[key]
-    return sorted(names)
+    found = [members[key] for key in keys if key in members]
+    if not found:  # most authors: in no panel
+        return []
+    return sorted(set().union(*found))
 
 
 @dataclass(slots=True)

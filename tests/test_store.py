@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from earful.errors import StoreError
-from earful.models import BrandMatch, ChurnSignal, Score
+from earful.models import BrandMatch, ChurnSignal, Score, utc_iso
 from earful.store import Scored, Store
 from earful.wal import BACKSTOP
 from tests.conftest import make_post
@@ -17,6 +19,23 @@ KESTREL = [BrandMatch("Kestrel", "brand", "name:Kestrel")]
 def a_score(risk: str = "low") -> Score:
     return Score(0.5, 0.3, 0.7, 0.0, "positive", "text", "en", 0.9, 0.1, "no complaint cues",
                  ChurnSignal(), False, risk, 0.0, [], "test")
+
+
+@pytest.mark.parametrize(("moment", "text"), [
+    (datetime(2026, 11, 2, 14, 5, 9, tzinfo=UTC), "2026-11-02T14:05:09Z"),
+    (datetime(2026, 11, 2, 14, 5, 9, 999_999, tzinfo=UTC), "2026-11-02T14:05:09Z"),
+    (datetime(2026, 11, 2, 14, 5, 9), "2026-11-02T14:05:09Z"),  # naive: taken as UTC
+    (datetime(2026, 11, 2, 9, 5, 9, 5, tzinfo=timezone(timedelta(hours=-5))),
+     "2026-11-02T14:05:09Z"),
+    (datetime(2026, 1, 1, 1, 30, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+     "2025-12-31T20:00:00Z"),
+    (datetime(2026, 7, 1, 16, 5, 9, tzinfo=ZoneInfo("Europe/Berlin")), "2026-07-01T14:05:09Z"),
+    (datetime(2026, 7, 1, 14, 5, 9, tzinfo=ZoneInfo("Etc/UTC")), "2026-07-01T14:05:09Z"),
+    (None, None),
+])
+def test_times_are_stored_as_utc_text_to_the_second(moment: datetime | None,
+                                                     text: str | None) -> None:
+    assert utc_iso(moment) == text
 
 
 def test_schema_is_migrated_and_readable_by_sqlite3(tmp_path: Path) -> None:
