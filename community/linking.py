@@ -14,11 +14,11 @@ Example::
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from community.loyalty import LoyaltyError, Member, load_member, tier_of
 from earful.config import Settings
-from earful.models import utc_iso
+from earful.models import utc_iso, utcnow
 from earful.store import Store
 from panels.membership import link_account, unlink_account
 
@@ -48,7 +48,7 @@ def issue_code(store: Store, settings: Settings, loyalty_id: str,
     loyalty_id = loyalty_id.strip()
     if not loyalty_id:
         raise LoyaltyError("a link code needs a loyalty id")
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     expires = now + timedelta(seconds=settings.community.link_code_ttl)
     with store.transaction() as conn:
         while True:
@@ -76,7 +76,7 @@ def redeem_code(store: Store, settings: Settings, code: str, discord_user_id: st
     """
     discord_user_id = str(discord_user_id)
     wanted = normalize_code(code)
-    at = utc_iso(now or datetime.now(UTC)) or ""
+    at = utc_iso(now or utcnow()) or ""
     with store.transaction() as conn:
         row = conn.execute("SELECT loyalty_id, expires_at, used_by FROM link_codes "
                            "WHERE code = ?", (wanted,)).fetchone()

@@ -33,6 +33,7 @@ from rich.text import Text
 from earful import __version__
 from earful.config import Settings, find_config, load_config
 from earful.errors import EarfulError
+from earful.models import utcnow
 from earful.queries import Filters, parse_when, search_mentions
 from earful.store import Store
 
@@ -331,7 +332,7 @@ def backfill(app: App, source_name: str, since: str, streams: tuple[str, ...],
 
     Example: earful backfill --source x --since 5d
     """
-    from datetime import UTC, datetime
+    from datetime import datetime
 
     from listener.pipeline import Pipeline
     from listener.sources import build_source
@@ -355,7 +356,7 @@ def backfill(app: App, source_name: str, since: str, streams: tuple[str, ...],
     if unknown:
         raise click.BadParameter(f"{source_name!r} has no stream {unknown[0]!r}; it has: "
                                  f"{', '.join(source.streams)}", param_hint="--stream")  # type: ignore[attr-defined]
-    now = datetime.now(UTC)
+    now = utcnow()
     span = max(1.0, (now - floor).total_seconds())
     from responders.intake import attach
 
@@ -645,14 +646,12 @@ def queue(app: App, include_all: bool, limit: int, as_json: bool, **fields: Any)
 
     Example: earful queue --team care-es --assignee -
     """
-    from datetime import UTC, datetime
-
     from earful.reports.cases import render_queue
     from responders.queue import QueueFilters
     from responders.queue import queue as open_cases
 
     filters = QueueFilters(include_resolved=include_all, include_snoozed=include_all, **fields)
-    rows = open_cases(app.store, app.settings, filters, datetime.now(UTC), limit=limit)
+    rows = open_cases(app.store, app.settings, filters, utcnow(), limit=limit)
     if as_json:
         for row in rows:
             click.echo(_json_line(row))
@@ -866,7 +865,7 @@ def case_snooze(app: App, case_id: int, until: str, actor: str) -> None:
     delay = parse_span(until)
     try:
         if delay is not None:
-            moment = datetime.now(UTC) + delay
+            moment = utcnow() + delay
         else:
             moment = datetime.fromisoformat(until).astimezone(UTC)
     except ValueError:
@@ -1068,7 +1067,7 @@ def oncall(app: App, at: str | None, as_json: bool) -> None:
     from earful.reports.oncall import oncall_json, render_oncall
 
     try:
-        moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
+        moment = datetime.fromisoformat(at) if at else utcnow()
     except ValueError:
         raise click.BadParameter(f"expected a time like 2026-12-24T20:00; found {at!r}",
                                  param_hint="--at") from None

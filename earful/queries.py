@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
 
-from earful.models import utc_iso
+from earful.models import utc_iso, utcnow
 from earful.store import Store
 
 _RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
@@ -30,7 +30,7 @@ def parse_when(value: str, *, now: datetime | None = None) -> str:
     value = value.strip()
     delta = parse_span(value)
     if delta is not None:
-        return utc_iso((now or datetime.now(UTC)) - delta) or ""
+        return utc_iso((now or utcnow()) - delta) or ""
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

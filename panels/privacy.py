@@ -12,12 +12,12 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from sqlite3 import Connection
 
 from earful import rollups
 from earful.errors import EarfulError
-from earful.models import PLATFORMS, account_key, handle_key, utc_iso
+from earful.models import PLATFORMS, account_key, handle_key, utc_iso, utcnow
 from earful.store import Store, in_chunks
 from panels.registry import author_ids
 
@@ -169,7 +169,7 @@ def apply_retention(store: Store, now: datetime | None = None) -> dict[str, int]
     them has passed, or when no panel holds its author any more. Brand mentions are not
     panel data and stay. Returns posts deleted (or stubbed) per reason.
     """
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     conn = store.conn
     retention = dict(conn.execute("SELECT name, retention_days FROM panels"))
     expired: list[str] = []

@@ -15,7 +15,7 @@ import csv
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from sqlite3 import Connection
 
@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from earful.config import PanelConfig, PanelRule, Settings
 from earful.errors import EarfulError
-from earful.models import author_accounts, parse_account, utc_iso
+from earful.models import author_accounts, parse_account, utc_iso, utcnow
 from earful.store import Store, in_chunks, now_iso
 
 log = logging.getLogger(__name__)
@@ -372,7 +372,7 @@ class Panels:
         """Recompute rule panels that are due (or ``name``, or all with ``force``)."""
         from panels.rules import evaluate  # rules read mentions and scores: kept apart
 
-        now = now or datetime.now(UTC)
+        now = now or utcnow()
         done = {}
         for panel in ([self.get(name)] if name else self.all()):
             if panel.rule is None:

@@ -32,6 +32,7 @@ from prawcore.sessions import RetryStrategy
 
 from earful.config import Settings, secret
 from earful.errors import EarfulError, MissingCredentials, RateLimited
+from earful.models import utcnow
 from listener.sources.x import TimeoutSession
 
 log = logging.getLogger(__name__)
@@ -213,7 +214,7 @@ def _x_reset(headers: Any) -> datetime:
         if headers.get(f"x-{scope}-limit-24hour-remaining") == "0":
             resets.append(_epoch(headers.get(f"x-{scope}-limit-24hour-reset")))
     known = [reset for reset in resets if reset is not None]
-    return max(known) if known else datetime.now(UTC) + X_RATE_WINDOW
+    return max(known) if known else utcnow() + X_RATE_WINDOW
 
 
 def _epoch(value: Any) -> datetime | None:
@@ -256,7 +257,7 @@ def _reply_on_reddit(account: _Account, native_id: str, text: str) -> SentReply:
     except RedditAPIException as error:
         raise _reddit_refusal(native_id, error) from None
     except TooManyRequests as error:
-        reset = datetime.now(UTC) + _reddit_wait(error.response.headers)
+        reset = utcnow() + _reddit_wait(error.response.headers)
         raise RateLimited(f"Reddit's rate limit is used up for the reply account; nothing was "
                           f"posted. It resets at {reset:%Y-%m-%d %H:%M:%S} UTC", reset) from None
     except OAuthException as error:
@@ -328,7 +329,7 @@ def _reddit_refusal(native_id: str, error: RedditAPIException) -> EarfulError:
         if item.error_type == "RATELIMIT":
             wait = _reddit_message_wait(item.message or "")
             if wait is not None:
-                reset = datetime.now(UTC) + wait
+                reset = utcnow() + wait
                 return RateLimited(f"Reddit refused the reply to {native_id}: {reasons}; "
                                    "nothing was posted", reset)
     return EarfulError(f"Reddit refused the reply to {native_id}: {reasons}")

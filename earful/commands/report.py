@@ -4,7 +4,6 @@ same three outputs (rich tables, ``--json``, ``--csv``); ``report html`` writes 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,6 +11,7 @@ import click
 from rich.console import RenderableType
 
 from earful.cli import App, _filters, _json_line, console, pass_app, report
+from earful.models import utcnow
 from earful.queries import Filters
 from earful.reports.period import Period, report_period
 
@@ -185,7 +185,7 @@ def report_sla(app: App, team: str | None, as_json: bool, as_csv: bool,
     filters, span = scope(app, **options)
     narrow = {"team": team, "brand": filters.brand, "platform": filters.platform,
               "language": filters.language, "panel": filters.panel}
-    now = datetime.now(UTC)
+    now = utcnow()
     data: dict[str, Any] = {"period": span.record(), "previous_period": span.before.record(),
                             **sla_report(app.store, app.settings, now, *span.texts(),
                                          **narrow)}

@@ -7,10 +7,11 @@ CDN. The numbers are those of the terminal reports (the same functions build the
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from earful.config import Settings
+from earful.models import utcnow
 from earful.queries import Filters
 from earful.reports.churn import churn
 from earful.reports.overview import overview
@@ -55,7 +56,7 @@ def build_html(store: Store, settings: Settings, filters: Filters, span: Period,
     shares = sov(store, filters, span)
     subjects = topics(store, filters, span, top=12)
     leaving = churn(store, filters, span, top=top)
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     service = sla_report(store, settings, now, *span.texts(), brand=filters.brand,
                          platform=filters.platform, language=filters.language,
                          panel=filters.panel)

@@ -11,6 +11,8 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from earful.models import utcnow
+
 
 def _relative(seconds: float) -> str:
     # Coarse on purpose: "in 3h" reads faster than "in 3h 12m" when scanning a roster.
@@ -46,7 +48,7 @@ def render_oncall(rows: Sequence[Any], at: datetime | None = None) -> Renderable
     if not rows:
         return Text("No on-call schedules: add [[alerts.schedules]] to config.toml.",
                     style="dim")
-    at = at or datetime.now(UTC)
+    at = at or utcnow()
     table = Table(title=f"On call at {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
                   title_justify="left")
     for column in ("Schedule", "On call now", "Until", "Next", "From"):

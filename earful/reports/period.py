@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from earful.errors import EarfulError
-from earful.models import utc_iso
+from earful.models import utc_iso, utcnow
 from earful.store import Store
 
 
@@ -44,7 +44,7 @@ def period(since: str | None, until: str | None, days: int = 30,
            now: datetime | None = None) -> Period:
     """The period from store-time texts (``since``/``until``), else the last ``days`` days
     up to ``now``."""
-    end = datetime.fromisoformat(until) if until else (now or datetime.now(UTC))
+    end = datetime.fromisoformat(until) if until else (now or utcnow())
     start = datetime.fromisoformat(since) if since else end - timedelta(days=days)
     if start >= end:
         raise EarfulError(f"--since ({utc_iso(start)}) must be before --until ({utc_iso(end)})")
@@ -58,7 +58,7 @@ def report_period(store: Store, since: str | None, until: str | None, days: int 
     stopped collecting still shows its last month rather than an empty one."""
     if since or until:
         return period(since, until, days, now)
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     (newest,) = store.conn.execute("SELECT max(created_at) FROM mentions").fetchone()
     if newest is not None:
         latest = datetime.fromisoformat(newest)
