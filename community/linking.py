@@ -8,12 +8,13 @@ again moves the link (the newest code is the proof). Points stay with the loyalt
 Example::
 
     code = issue_code(store, settings, "LY-1042")  # "K7QM-3XRA"
-    redeem_code(store, settings, "k7qm3xra", "4242", "Jo")  # Member(loyalty_id="LY-1042", ...)
+    redeem_code(store, settings, "k7qm3xra", "4242", "Jo")  # Linked(Member("LY-1042", ...), None)
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from community.loyalty import LoyaltyError, Member, load_member, tier_of
@@ -25,6 +26,16 @@ from panels.membership import link_account, unlink_account
 # No 0/O, 1/I/L: a code read off a screen or an email is typed without guessing.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8  # 31**8 ≈ 8.5e11: not guessable within a day's expiry
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """What a redeemed code did: the member as now linked, and the Discord account that held
+    the loyalty id before and no longer does (None: nobody else did). The bot takes that
+    account's tier roles away: it no longer speaks for the member."""
+
+    member: Member
+    replaced: str | None = None
 
 
 def normalize_code(code: str) -> str:
@@ -62,8 +73,9 @@ def issue_code(store: Store, settings: Settings, loyalty_id: str,
 
 
 def redeem_code(store: Store, settings: Settings, code: str, discord_user_id: str,
-                display_name: str, now: datetime | None = None) -> Member:
-    """Link a Discord account to the loyalty id a code was issued to, and return the member.
+                display_name: str, now: datetime | None = None) -> Linked:
+    """Link a Discord account to the loyalty id a code was issued to: the member, and the
+    account it replaced (see :class:`Linked`).
 
     Refused (:class:`LoyaltyError`) for an unknown, expired or already used code. The same
     account typing a code it already used, while still linked by it, gets its member back
@@ -77,6 +89,7 @@ def redeem_code(store: Store, settings: Settings, code: str, discord_user_id: st
     discord_user_id = str(discord_user_id)
     wanted = normalize_code(code)
     at = utc_iso(now or utcnow()) or ""
+    replaced = None
     with store.transaction() as conn:
         row = conn.execute("SELECT loyalty_id, expires_at, used_by FROM link_codes "
                            "WHERE code = ?", (wanted,)).fetchone()
@@ -95,7 +108,8 @@ def redeem_code(store: Store, settings: Settings, code: str, discord_user_id: st
             before = conn.execute("SELECT discord_user_id FROM loyalty_members "
                                   "WHERE loyalty_id = ?", (loyalty_id,)).fetchone()
             if before and before[0] and before[0] != discord_user_id:
-                unlink_account(conn, "discord", before[0], loyalty_id)
+                replaced = before[0]
+                unlink_account(conn, "discord", replaced, loyalty_id)
             # One loyalty id per account: leave the old one (its points stay with it).
             conn.execute("UPDATE loyalty_members SET discord_user_id = NULL "
                          "WHERE discord_user_id = ? AND loyalty_id != ?",
@@ -116,5 +130,5 @@ def redeem_code(store: Store, settings: Settings, code: str, discord_user_id: st
         conn.execute("UPDATE loyalty_members SET tier = ? WHERE loyalty_id = ?",
                      (name, loyalty_id))
         link_account(conn, loyalty_id, "discord", discord_user_id, "discord")
-    return Member(member.loyalty_id, member.discord_user_id, member.display_name,
-                  member.balance, member.earned, name)
+    return Linked(Member(member.loyalty_id, member.discord_user_id, member.display_name,
+                         member.balance, member.earned, name), replaced)

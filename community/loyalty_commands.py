@@ -284,6 +284,14 @@ class LoyaltyEvents:
         await sync_tier_roles(member, guild, self.loyalty.role_of(tier), self.tier_roles,
                               warned=self.warned)
 
+    async def take_tier_roles(self, guild: Any, user_id: int) -> None:
+        """Take every tier role from a server member known only by id (not linked any more)."""
+        if guild is None or not self.tier_roles:
+            return
+        member = await self._member(guild, user_id)
+        if member is not None:
+            await self.give_tier_role(member, guild, None)
+
     async def on_tier_change(self, member: Any, guild: Any, change: TierChange | None) -> None:
         if change is not None:
             log.info("member %s: tier %s → %s", member.id, change.old, change.new,
@@ -374,12 +382,16 @@ def register_member_commands(bot: CommunityBot, loyalty: Loyalty,
     async def link(interaction: discord.Interaction,
                    code: app_commands.Range[str, 1, 32]) -> None:
         user = interaction.user
-        member = await bot.blocking(redeem_code, loyalty.store, bot.settings, code,
+        linked = await bot.blocking(redeem_code, loyalty.store, bot.settings, code,
                                     str(user.id), user.display_name)
+        member = linked.member
         log.info("discord account %s linked to %s", user.id, member.loyalty_id,
                  extra={"event": "account_linked", "user": str(user.id)})
         await interaction.response.send_message(linked_text(member), ephemeral=True)
         await events.give_tier_role(user, interaction.guild, member.tier)
+        if linked.replaced is not None:
+            # The account that held this loyalty id before keeps no tier role of it.
+            await events.take_tier_roles(interaction.guild, int(linked.replaced))
 
     @tree.command(name="points", description="Your loyalty points and tier")
     async def points(interaction: discord.Interaction) -> None:

@@ -109,6 +109,9 @@ class Guild:
         return None  # no members intent: the cache does not have them
 
     async def fetch_member(self, user_id: int) -> Member:
+        if user_id not in self.members:
+            raise discord.NotFound(SimpleNamespace(status=404, reason="Not Found"),
+                                   {"code": 10007, "message": "Unknown Member"})
         return self.members[user_id]
 
 
@@ -230,6 +233,32 @@ async def test_link_redeems_the_code_and_gives_the_tier_role(app, loyal, store, 
     assert fake.reply == ("That code is not valid; check it and try again.", True)
     assert kim.changes == []
     assert store.count("loyalty_members") == 1
+
+
+@pytest.mark.asyncio
+async def test_link_from_a_new_account_takes_the_tier_role_from_the_old_one(app, loyal, store,
+                                                                            guild) -> None:
+    jo = Member(4242, "Jo", [guild.role("@everyone"), guild.role("Runner")])
+    await invoke(app.bot, "link", Interaction(jo, guild), code=issue_code(store, loyal, "LY-1"))
+    assert jo.role_names() == ["@everyone", "Runner", "Trail"]
+    # Jo's new account links LY-1 with a fresh code: the old account no longer speaks for the
+    # member and loses the tier role (and only that); the new one gets it.
+    new = Member(5151, "Jo (new)", [guild.role("@everyone")])
+    guild.members[jo.id] = jo  # what fetch_member finds: the cache has no members
+    fake = Interaction(new, guild)
+    await invoke(app.bot, "link", fake, code=issue_code(store, loyal, "LY-1"))
+    assert fake.reply[0].startswith("Linked: this Discord account is now loyalty member **LY-1**")
+    assert new.role_names() == ["@everyone", "Trail"]
+    assert jo.role_names() == ["@everyone", "Runner"]
+    assert jo.changes[-1] == ("remove", ["Trail"])
+    # An old account that has left the server (Discord: unknown member): the link still
+    # works, there is nothing to take away.
+    assert new.id not in guild.members
+    newest = Member(6262, "Jo (newest)", [guild.role("@everyone")])
+    fake = Interaction(newest, guild)
+    await invoke(app.bot, "link", fake, code=issue_code(store, loyal, "LY-1"))
+    assert newest.role_names() == ["@everyone", "Trail"]
+    assert new.role_names() == ["@everyone", "Trail"]  # not found in the server: left alone
 
 
 @pytest.mark.asyncio

@@ -41,7 +41,7 @@ def loyalty(store: Store, community: Settings) -> Loyalty:
 def link(store: Store, settings: Settings, loyalty_id: str, user: str, name: str = "",
          now: datetime = NOW):
     code = issue_code(store, settings, loyalty_id, now=now)
-    return redeem_code(store, settings, code, user, name or f"user {user}", now=now)
+    return redeem_code(store, settings, code, user, name or f"user {user}", now=now).member
 
 
 def fund(loyalty: Loyalty, user: str, points: int) -> None:
@@ -53,8 +53,10 @@ def test_code_links_the_account_and_records_it_for_routing(store, community):
     code = issue_code(store, community, "LY-1", now=NOW)
     assert len(normalize_code(code)) == 8 and set(normalize_code(code)) <= set(
         "ABCDEFGHJKMNPQRSTUVWXYZ23456789")
-    member = redeem_code(store, community, code.lower().replace("-", " "), "4242", "Jo",
+    linked = redeem_code(store, community, code.lower().replace("-", " "), "4242", "Jo",
                          now=NOW + timedelta(minutes=5))
+    member = linked.member
+    assert linked.replaced is None  # nobody held LY-1 before
     assert (member.loyalty_id, member.discord_user_id, member.display_name) == ("LY-1", "4242",
                                                                                  "Jo")
     assert (member.balance, member.earned, member.tier) == (0, 0, "Trail")
@@ -81,7 +83,8 @@ def test_reentering_a_used_code_is_idempotent_for_its_owner_only_while_linked_by
     code = issue_code(store, community, "LY-1", now=NOW)
     redeem_code(store, community, code, "4242", "Jo", now=NOW)
     again = redeem_code(store, community, code, "4242", "Jo R.", now=NOW + timedelta(days=2))
-    assert (again.loyalty_id, again.display_name) == ("LY-1", "Jo R.")
+    assert (again.member.loyalty_id, again.member.display_name) == ("LY-1", "Jo R.")
+    assert again.replaced is None  # the same account again replaces nobody
     link(store, community, "LY-2", "4242")
     with pytest.raises(LoyaltyError, match="already been used"):
         redeem_code(store, community, code, "4242", "Jo", now=NOW)  # no moving back
@@ -101,7 +104,9 @@ def test_relinking_moves_the_account_and_points_stay_with_the_loyalty_id(
     # A new account for LY-2 replaces the old one everywhere; LY-1's points are LY-1's.
     link(store, community, "LY-1", "7777")
     assert loyalty.member("7777").balance == 30
-    link(store, community, "LY-2", "8888")
+    replacing = redeem_code(store, community, issue_code(store, community, "LY-2", now=NOW),
+                            "8888", "user 8888", now=NOW)
+    assert (replacing.member.discord_user_id, replacing.replaced) == ("8888", "4242")
     assert loyalty.member("4242") is None
     assert memberships.of("discord", "4242", None).loyalty_id is None
     assert memberships.of("discord", "8888", None).loyalty_id == "LY-2"
