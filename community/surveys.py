@@ -117,10 +117,11 @@ class Surveys:
         return QUESTIONS[survey.kind].format(brand=brand)
 
     def due_nps(self, now: datetime | None = None) -> list[dict[str, Any]]:
-        """Linked members never asked for an NPS, or last asked ``nps_every`` ago or more: each
-        gets an NPS survey, queued to their direct messages in the Discord outbox, is marked as
-        asked at ``now``, and is returned (``loyalty_id``, ``discord_user_id``,
-        ``display_name``, ``survey_id``)."""
+        """Linked members last asked for an NPS ``nps_every`` ago or more (never asked: who
+        linked that long ago; a member who just linked has nothing to recommend yet, and a
+        first deploy does not ask everyone on its first day): each gets an NPS survey, queued
+        to their direct messages in the Discord outbox, is marked as asked at ``now``, and is
+        returned (``loyalty_id``, ``discord_user_id``, ``display_name``, ``survey_id``)."""
         now = now or self.clock()
         when = utc_iso(now) or ""
         before = utc_iso(now - timedelta(seconds=self.settings.community.surveys.nps_every))
@@ -131,7 +132,7 @@ class Surveys:
             rows = conn.execute(
                 "SELECT loyalty_id, discord_user_id, display_name FROM loyalty_members "
                 "WHERE discord_user_id IS NOT NULL AND linked_at IS NOT NULL "
-                "AND (nps_sent_at IS NULL OR nps_sent_at <= ?) ORDER BY loyalty_id",
+                "AND coalesce(nps_sent_at, linked_at) <= ? ORDER BY loyalty_id",
                 [before]).fetchall()
             for loyalty_id, user, name in rows:
                 survey_id = conn.execute(

@@ -124,6 +124,7 @@ def test_nps_goes_to_linked_members_every_nps_every(store, settings) -> None:
             ("L-2", "222", "bo", "2026-01-01T00:00:00Z", "2026-07-01T00:00:00Z"),  # 124 days
             ("L-3", "333", "cy", "2026-01-01T00:00:00Z", "2026-10-20T00:00:00Z"),  # 13 days
             ("L-4", None, None, None, None),  # imported from the CRM, not linked in Discord
+            ("L-5", "555", "di", "2026-10-30T00:00:00Z", None),  # linked 3 days ago
         ])
     surveys = Surveys(store, settings, clock=lambda: T0)
     due = surveys.due_nps(T0)
@@ -134,10 +135,14 @@ def test_nps_goes_to_linked_members_every_nps_every(store, settings) -> None:
     assert surveys.due_nps(T0 + DAY) == []  # just asked
     assert dict(store.conn.execute("SELECT loyalty_id, nps_sent_at FROM loyalty_members")) == {
         "L-1": "2026-11-02T10:00:00Z", "L-2": "2026-11-02T10:00:00Z",
-        "L-3": "2026-10-20T00:00:00Z", "L-4": None}
-    # 90 days after 2026-10-20 the third member is due; the others 90 days after today.
+        "L-3": "2026-10-20T00:00:00Z", "L-4": None, "L-5": None}
+    # 90 days after 2026-10-20 the third member is due; the fifth 90 days after linking
+    # (2027-01-28); the others 90 days after today.
     assert [m["loyalty_id"] for m in surveys.due_nps(datetime(2027, 1, 18, tzinfo=UTC))] == [
         "L-3"]
+    assert surveys.due_nps(datetime(2027, 1, 27, 23, tzinfo=UTC)) == []
+    assert [m["loyalty_id"] for m in surveys.due_nps(datetime(2027, 1, 28, tzinfo=UTC))] == [
+        "L-5"]
     assert [m["loyalty_id"] for m in surveys.due_nps(T0 + 90 * DAY)] == ["L-1", "L-2"]
 
 
