@@ -78,7 +78,7 @@ def vader_together(texts: list[str], processes: int) -> float:
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with context.Pool(processes, initializer=_hold_texts, initargs=(texts,)) as pool:
-        pool.map(_vader_chunk, [0] * processes)  # warm up: start the processes
+        pool.map(abs, range(processes))  # the processes are up before the clock starts
         started = time.perf_counter()
         done = sum(pool.map(_vader_chunk, range(processes), chunksize=1))
         return done / (time.perf_counter() - started)
