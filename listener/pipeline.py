@@ -292,7 +292,8 @@ class Pipeline:
             while count < min(GROUP, len(ahead)) and ahead[count].parallel:
                 count += 1
         results = []
-        with self.store.transaction():
+        # Only `Store.save` writes in it, which keeps the foreign keys by itself.
+        with self.store.transaction(foreign_keys=False):
             for _ in range(count):
                 # Popped once stored: while it is saved, the batches after it stay in
                 # `ahead`, where `_outcome` steals their unstarted chunks.

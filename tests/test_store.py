@@ -105,6 +105,36 @@ def test_saves_in_one_transaction_land_together_or_not_at_all(store: Store) -> N
     assert store.count("mentions") == 2 and store.checkpoint("src") == 1
 
 
+def test_foreign_keys_are_checked_again_after_an_unchecked_transaction(store: Store) -> None:
+    def checks() -> int:
+        return store.conn.execute("PRAGMA foreign_keys").fetchone()[0]
+
+    orphan = "INSERT INTO mention_topics (mention_id, topic) VALUES ('x:none', 'shipping')"
+    with store.transaction(foreign_keys=False):
+        assert checks() == 0
+    assert checks() == 1
+    with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn:
+        conn.execute(orphan)
+    with pytest.raises(ZeroDivisionError), store.transaction(foreign_keys=False):
+        store.save([Scored(make_post("1", "Kestrel ok"), KESTREL, a_score())])
+        1 / 0  # noqa: B018
+    assert checks() == 1 and store.count("mentions") == 0
+    # What needs the checks cannot run without them: it would silently write orphans.
+    with pytest.raises(RuntimeError, match="foreign key"), \
+            store.transaction(foreign_keys=False), store.transaction() as conn:
+        conn.execute(orphan)
+    assert checks() == 1 and store.count("mention_topics") == 0
+
+
+def test_a_panel_deleted_before_its_members_post_is_stored(store: Store) -> None:
+    store.conn.execute("INSERT INTO panels (name, description, created_at) "
+                       "VALUES ('trail-crew', '', '2026-11-01T00:00:00Z')")
+    post = Scored(make_post("1", "new boots day"), [], a_score(), panels=["trail-crew", "gone"])
+    assert store.save([post]).new == ["x:1"]
+    assert store.conn.execute("SELECT mention_id, panel FROM mention_panels").fetchall() == [
+        ("x:1", "trail-crew")]
+
+
 def test_authors_keep_their_latest_profile(store: Store) -> None:
     store.save([Scored(make_post("1", "Kestrel", handle="dana", followers=10), KESTREL,
                        a_score())])
