@@ -97,12 +97,14 @@ GROUP = 4
 # Batches handed to the workers and not yet stored. With twice a group, the workers have the
 # next group queued while the main process stores one.
 IN_FLIGHT = 2 * GROUP
-# Posts per piece of work handed to a worker: small enough that the main process, stealing
-# pieces no worker has started, keeps both busy; large enough for scoring stage by stage to
-# pay (`Scorer.score_many`: 72 µs a post in pieces of 125, 63 in pieces of 1,000). Against
-# 125, pieces of 250 raised the benchmark's two-process ratio from 0.39–0.41 to 0.44–0.49
-# (medians of three alternating runs); 200, 334 and 500 did less well than 250.
-CHUNK = 250
+# Posts per piece of work handed to a worker: an import's whole batch. Scoring stage by stage
+# pays more the larger the piece, as each stage's tables stay in the CPU caches for longer
+# (`Scorer.score_many`: 54 µs a post in pieces of 250, 50 in pieces of 1,000, 47 in one of
+# 20,000; lingua alone costs 72 µs a call in pieces of 250 and 58 in pieces of 1,000). Smaller
+# pieces let the main process steal work in finer steps, but once the workers' pipes were
+# widened (see `listener.workers`) pieces of 1,000 did better: two-process ratio 0.479 against
+# 0.469 for 250 and 0.467 for 500 (medians of five alternating runs of 60,000 posts).
+CHUNK = 1000
 
 
 _P = ParamSpec("_P")

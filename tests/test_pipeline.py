@@ -264,6 +264,25 @@ def test_scoring_processes_store_exactly_what_one_process_stores(settings, tmp_p
     assert serial == parallel
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="pipe sizes are Linux's")
+def test_a_chunk_of_results_fits_in_the_pipe_back_from_a_worker(settings) -> None:
+    # Pickled, the results of a chunk of 1,000 posts are about 220 KB: in a 64 KiB pipe the
+    # worker would wait for the main process to read the rest before scoring on.
+    import fcntl
+
+    from listener.scoring import Scorer
+    from listener.workers import PIPE_BYTES, ScoringPool
+
+    pool = ScoringPool(settings, Scorer(settings), 1)
+    try:
+        executor = pool._start()
+        for connection in (executor._result_queue._reader, executor._call_queue._writer):
+            assert fcntl.fcntl(connection.fileno(), fcntl.F_GETPIPE_SZ) >= min(
+                PIPE_BYTES, int(Path("/proc/sys/fs/pipe-max-size").read_text()))
+    finally:
+        pool.close()
+
+
 def test_chunks_stolen_from_the_workers_store_what_one_process_stores(settings, tmp_path: Path,
                                                                        monkeypatch) -> None:
     # The main process scores the chunks no worker has started when it needs them: whichever
