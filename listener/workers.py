@@ -127,7 +127,7 @@ def _widen_pipes(executor: ProcessPoolExecutor) -> None:
     percentile), and with a 1 MiB pipe 2 ms, most of it pickling. Linux only; the queues are
     the executor's own (``_result_queue``, ``_call_queue``), left as they are if absent.
     """
-    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None)  # None without fcntl too
     if setpipe is None:
         return
     for queue, end in ((getattr(executor, "_result_queue", None), "_reader"),
