@@ -596,7 +596,14 @@ class Store:
                 raise
             finally:
                 self._nested, self._foreign_keys = 0, True
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                # A COMMIT that fails (disk full, an I/O error) may leave the transaction
+                # open: the next BEGIN would fail, and the PRAGMA below would be a no-op.
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
         finally:
             if not foreign_keys:
                 self.conn.execute("PRAGMA foreign_keys = ON")

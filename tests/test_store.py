@@ -126,6 +126,27 @@ def test_foreign_keys_are_checked_again_after_an_unchecked_transaction(store: St
     assert checks() == 1 and store.count("mention_topics") == 0
 
 
+@pytest.mark.parametrize("foreign_keys", [True, False])
+def test_a_failed_commit_rolls_back_and_the_store_goes_on(store: Store,
+                                                          foreign_keys: bool) -> None:
+    def refuse_commit(action: int, operation: str | None, *_: object) -> int:
+        refused = action == sqlite3.SQLITE_TRANSACTION and operation == "COMMIT"
+        return sqlite3.SQLITE_DENY if refused else sqlite3.SQLITE_OK
+
+    # SQLite's authorizer refuses the COMMIT statement itself, as a full disk would fail it:
+    # the transaction is still open when the error reaches Python.
+    with pytest.raises(sqlite3.DatabaseError, match="not authorized"), \
+            store.transaction(foreign_keys=foreign_keys):
+        store.save([Scored(make_post("1", "Kestrel ok"), KESTREL, a_score())])
+        store.conn.set_authorizer(refuse_commit)
+    store.conn.set_authorizer(None)
+    assert not store.conn.in_transaction
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.count("mentions") == 0
+    store.save([Scored(make_post("2", "Kestrel again"), KESTREL, a_score())])
+    assert [row[0] for row in store.conn.execute("SELECT id FROM mentions")] == ["x:2"]
+
+
 def test_a_panel_deleted_before_its_members_post_is_stored(store: Store) -> None:
     store.conn.execute("INSERT INTO panels (name, description, created_at) "
                        "VALUES ('trail-crew', '', '2026-11-01T00:00:00Z')")
