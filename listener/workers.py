@@ -95,9 +95,12 @@ def decode(outcome: Outcome) -> Decoded:
 def _settle() -> None:
     # A worker holds the scorer (alive as long as the process) and one chunk at a time (freed
     # once sent back, without cycles): the collector's passes over young objects, every 700
-    # allocations, found nothing to free and cost about 5 µs of each post's CPU.
+    # allocations, found nothing to free and cost about 5 µs of each post's CPU. It stays on,
+    # for what does make cycles (an exception's traceback): a forked worker starts with it
+    # off, as the pipeline pauses it around the batch whose scoring started the pool.
     gc.freeze()
     gc.set_threshold(20_000, 50, 100)
+    gc.enable()
 
 
 def _init(settings: Settings | None = None) -> None:

@@ -21,7 +21,7 @@ from earful.models import author_accounts
 from earful.store import Store
 from listener.pipeline import Pipeline
 from listener.sources.replay import ReplaySource
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_post
 
 LABELS = json.loads((ROOT / "tests" / "fixtures" / "sample_labels.json").read_text())
 
@@ -281,6 +281,21 @@ def test_a_chunk_of_results_fits_in_the_pipe_back_from_a_worker(settings) -> Non
                 PIPE_BYTES, int(Path("/proc/sys/fs/pipe-max-size").read_text()))
     finally:
         pool.close()
+
+
+def test_workers_collect_garbage_though_started_while_the_collector_was_paused(
+        settings, store: Store, monkeypatch) -> None:
+    # The pool starts (forks) inside the batch that first needs it, while the pipeline has
+    # the collector paused; a worker lives as long as the listener, so it must not stay off.
+    import gc
+
+    monkeypatch.setattr("listener.pipeline.PARALLEL_MIN", 1)
+    with Pipeline(settings, store, workers=2) as pipeline:
+        pipeline.process([make_post("1", "Kestrel boots arrived")], source="test")
+        executor = pipeline.pool._start()
+        assert executor.submit(gc.isenabled).result() is True
+        assert executor.submit(gc.get_threshold).result()[0] == 20_000
+    assert gc.isenabled()
 
 
 def test_chunks_stolen_from_the_workers_store_what_one_process_stores(settings, tmp_path: Path,
