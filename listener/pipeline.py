@@ -155,7 +155,6 @@ class _Scoring:
     batch: Batch
     result: BatchResult
     posts: list[Post]
-    known: dict[str, str]
     panels: list[list[str]]  # each post's author's panels
     results: list[Result] | None = None  # when scored in this process at once
     chunks: list[_Chunk] = field(default_factory=list)
@@ -255,7 +254,7 @@ class Pipeline:
         panels = self.memberships.panels_of(posts)
         jobs = [job(post, known.get(post.id) == post.text, bool(of))
                 for post, of in zip(posts, panels, strict=True)]
-        scoring = _Scoring(batch, result, posts, known, panels)
+        scoring = _Scoring(batch, result, posts, panels)
         if self.pool is not None and len(jobs) >= PARALLEL_MIN:
             pieces = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
             futures = self.pool.submit(pieces)
@@ -323,11 +322,11 @@ class Pipeline:
 
     @_collector_paused
     def _save(self, scoring: _Scoring) -> BatchResult:
-        result, known = scoring.result, scoring.known
+        result = scoring.result
         outcomes = self._outcome(scoring)
-        if scoring.parallel:
-            # Read again: a batch stored while this one was scored may hold the same posts.
-            known = self.store.stored_texts([post.id for post in scoring.posts])
+        # Read again: a batch stored since this one was scored (in parallel, or ahead of it
+        # while it waited) may hold the same posts.
+        known = self.store.stored_texts([post.id for post in scoring.posts])
         items = []
         for post, outcome, panels in zip(scoring.posts, outcomes, scoring.panels, strict=True):
             if outcome is None:

@@ -357,6 +357,26 @@ def test_a_post_in_two_batches_in_flight_is_stored_once(settings, store: Store,
     assert store.count("mentions") == 1
 
 
+def test_a_small_batch_waiting_behind_a_scoring_one_sees_what_it_stored(
+        settings, store: Store, monkeypatch) -> None:
+    # Batch 2 is too small for the workers and scored at once, but stored after batch 1:
+    # its post is no longer new by then, and the report rollups must count it once.
+    from earful.models import Author, Post
+    from listener.sources import Batch
+
+    monkeypatch.setattr("listener.pipeline.PARALLEL_MIN", 2)
+    when = datetime(2026, 11, 2, tzinfo=UTC)
+    post = Post("x", "1", "@KestrelHelp boots arrived", when, author=Author("x", "7"))
+    other = Post("x", "2", "@KestrelHelp tent arrived", when, author=Author("x", "8"))
+    with Pipeline(settings, store, workers=2) as pipeline:
+        results = list(pipeline.process_batches([Batch([post, other]), Batch([post])],
+                                                source="t"))
+    assert [(len(r.saved.new), len(r.saved.refreshed)) for r in results] == [(2, 0), (0, 1)]
+    (volume,) = store.conn.execute(
+        "SELECT sum(n) FROM rollup_daily WHERE brand = ''").fetchone()
+    assert volume == 2
+
+
 def one_post_batches(count: int) -> list:
     """``count`` batches of one brand mention each, ``x:0``, ``x:1``…, by different authors."""
     from earful.models import Author, Post
