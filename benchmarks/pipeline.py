@@ -105,29 +105,32 @@ def main() -> None:
     settings = load_config(ROOT / "config.toml")
     workers = args.workers or settings.pipeline.worker_count
 
-    # The baseline is measured before and after the pipeline runs, and their mean taken: this
-    # machine's speed drifts over a minute, and a baseline from one end of the run only would
-    # skew the ratio whichever way the drift went.
-    before = vader_rate(texts)
+    # Bare VADER is measured right before and right after each pipeline run, and each run is
+    # held to the mean of the two around it: this machine's speed drifts by a fifth or more
+    # within a minute, and a baseline taken further away in time would skew the ratio
+    # whichever way the drift went.
+    vader = [vader_rate(texts)]
     single, stored, languages = run_pipeline(settings, posts, args.batch, workers=1)
-    parallel = None
+    vader.append(vader_rate(texts))
+    runs = [("in one process:", single)]
     if workers > 1:
         parallel = run_pipeline(settings, posts, args.batch, workers=workers)[0]
-    after = vader_rate(texts)
-    baseline = (before + after) / 2
+        vader.append(vader_rate(texts))
+        runs.append((f"{workers} scoring processes:", parallel))
     together = vader_together(texts, workers) if workers > 1 else None
 
     print(f"posts: {len(posts):,} synthetic (stored {stored:,}); languages {languages}")
-    print(f"bare VADER polarity_scores (one core): {baseline:10,.0f} posts/s"
-          f"   (before {before:,.0f}, after {after:,.0f})")
-    print(f"pipeline, in one process:              {single:10,.0f} posts/s"
-          f"   ratio {single / baseline:.2f}")
-    if parallel is not None:
-        print(f"pipeline, {workers} scoring processes:        {parallel:10,.0f} posts/s"
-              f"   ratio {parallel / baseline:.2f}  (target ≥ 0.50; {os.cpu_count()} cores)")
+    print(f"bare VADER polarity_scores (one core):  "
+          f"{', '.join(f'{rate:,.0f}' for rate in vader)} posts/s (before and after each run)")
+    for index, (name, rate) in enumerate(runs):
+        baseline = (vader[index] + vader[index + 1]) / 2
+        target = (f"  (target ≥ 0.50; {os.cpu_count()} cores)" if index == len(runs) - 1
+                  else "")
+        print(f"pipeline, {name:28} {rate:10,.0f} posts/s   ratio {rate / baseline:.2f}"
+              f"  against {baseline:,.0f}{target}")
     if together is not None:
         print(f"bare VADER, {workers} processes at once:      {together:10,.0f} posts/s"
-              f"   {together / after:.2f}× one core just before (this machine's own scaling)")
+              f"   {together / vader[-1]:.2f}× one core just before (this machine's own scaling)")
 
 
 if __name__ == "__main__":
