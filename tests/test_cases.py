@@ -127,6 +127,47 @@ def test_route_explain_gives_every_rule_and_why(settings, store) -> None:
                        "topic": (False, "none of the topics refunds")}
 
 
+def test_decide_takes_the_first_rule_explain_says_matches(settings, store) -> None:
+    # `decide` stops reading a rule at its first unmet condition; `explain` reads them all.
+    # Over posts that each rule takes or misses, on any of its conditions, they agree.
+    texts = ["Me cambio a Trovia, cancelo Kestrel", "Cancelling Kestrel, switching to Trovia",
+             "Leaving Trovia for Kestrel, bye Trovia", "Kestrel where is my refund??? awful",
+             "Kestrel refund arrived, thanks", "Kestrel: my lawyer will call about a chargeback",
+             "Kestrel boots are great", "Kestrel is the worst, never again, total scam",
+             "Trovia lost my order, I want a refund",
+             "Kestrel lost my order again, worst customer service ever, I am furious"]
+    stored(settings, store, *[make_post(str(n), text, lang="es" if n == 0 else None)
+                              for n, text in enumerate(texts)])
+    router = Router(settings)
+    decided = 0
+    for n in range(len(texts)):
+        candidate = Candidate.load(store, f"x:{n}")
+        decision = router.decide(candidate)
+        first = next((v for v in router.explain(candidate) if v.matched), None)
+        if first is None:
+            assert decision is None or decision.rule is None, texts[n]
+            continue
+        decided += 1
+        assert decision is not None and decision.rule == first.rule, texts[n]
+        assert decision.reasons == [check.why for check in first.checks]
+    assert decided >= 4
+
+
+def test_a_candidate_reads_the_same_from_the_batch_as_from_the_store(settings, store) -> None:
+    # The intake reads a batch's packed scores by position; `load` reads the stored columns.
+    posts = [make_post("1", "Me cambio a Trovia, cancelo Kestrel", lang="es"),
+             make_post("2", "Leaving Trovia for Kestrel, bye Trovia"),
+             make_post("3", "Kestrel where is my refund??? awful", thread_id="x:9")]
+    with Pipeline(settings, store, workers=1) as pipeline:
+        result = pipeline.process(posts, source="test")
+    for item in result.stored:
+        batch, stored = Candidate.of(item), Candidate.load(store, item.post.id)
+        batch.brands.sort()  # in the order the post names them; the store's is by name
+        stored.brands.sort()
+        assert batch == stored
+    assert {Candidate.of(item).opportunity for item in result.stored} == {True, False}
+
+
 def test_later_posts_of_the_same_customer_join_their_case(settings, store) -> None:
     first = make_post("1", "Cancelling my Kestrel membership, switching to Trovia",
                       handle="sam", when="2026-11-02T10:00:00", thread_id="x:1")
