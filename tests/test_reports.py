@@ -10,7 +10,7 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -196,9 +196,20 @@ def test_the_default_period_is_the_last_30_days_or_the_stores_last_month(novembe
     now = datetime(2026, 11, 21, 12, tzinfo=UTC)
     assert report_period(november, None, None, 30, now) == Period(
         datetime(2026, 10, 22, 12, tzinfo=UTC), now)
-    later = datetime(2027, 3, 1, tzinfo=UTC)  # nothing stored in the 30 days before
-    assert report_period(november, None, None, 30, later) == Period(
-        datetime(2026, 10, 22, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))
+    # The newest mention is from 2026-11-20. A week later the store has stopped collecting:
+    # the report covers the 30 days up to the end of that day, not a month half empty.
+    store_month = Period(datetime(2026, 10, 22, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))
+    week = datetime(2026, 11, 27, tzinfo=UTC)
+    assert report_period(november, None, None, 30, week) == Period(
+        datetime(2026, 10, 28, tzinfo=UTC), week)
+    assert report_period(november, None, None, 30, week + timedelta(seconds=1)) == store_month
+    assert report_period(november, None, None, 30, datetime(2027, 3, 1, tzinfo=UTC)) == \
+        store_month
+    # A period shorter than a week moves once it would hold nothing.
+    assert report_period(november, None, None, 3, week) == Period(
+        datetime(2026, 11, 18, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))
+    # A period asked for is taken as asked.
+    assert report_period(november, "2026-11-25T00:00:00Z", None, 30, week).until == week
 
 
 # -- the CLI: one set of filters, three outputs, on every report ------------------------------
@@ -239,6 +250,23 @@ def test_every_report_takes_the_filters_and_prints_json_csv_and_tables(sample_db
                                                         "2026-10-01", "--csv"))))
     if name[0] not in ("surveys",):
         assert unfiltered, f"{name[0]}: the sample has data for it"
+
+
+def test_a_store_that_stopped_collecting_reports_its_last_month_and_says_so(sample_db) -> None:
+    from freezegun import freeze_time
+
+    # The sample's newest post is from 2026-11-15.
+    args = ["--config", str(ROOT / "config.toml"), "--db", str(sample_db), "report",
+            "overview", "--json"]
+    with freeze_time("2026-12-07 12:00:00"):
+        stale = CliRunner().invoke(main, args, catch_exceptions=False)
+    data = json.loads(stale.stdout)  # the note is on stderr only
+    assert data["period"] == {"since": "2026-10-17T00:00:00Z", "until": "2026-11-16T00:00:00Z"}
+    assert "newest mention is from 2026-11-15" in stale.stderr
+    with freeze_time("2026-11-18 12:00:00"):  # three days on: still collecting, for all we know
+        fresh = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert json.loads(fresh.stdout)["period"]["until"] == "2026-11-18T12:00:00Z"
+    assert fresh.stderr == ""
 
 
 def test_the_overview_compares_periods_on_the_sample(sample_db) -> None:

@@ -51,18 +51,26 @@ def period(since: str | None, until: str | None, days: int = 30,
     return Period(start, end)
 
 
+# With no period given, a store whose newest mention is older than this (or than the period,
+# if shorter) has stopped collecting: the demo's sample, a listener that was stopped. Its report
+# covers the days up to its newest mention instead of a window that is partly or wholly empty.
+# A running listener stores something every day, so this never moves its reports.
+STALE = timedelta(days=7)
+
+
 def report_period(store: Store, since: str | None, until: str | None, days: int = 30,
                   now: datetime | None = None) -> Period:
-    """Like :func:`period`, but with neither bound given and nothing stored in the last
-    ``days`` days, the ``days`` days up to the end of the newest mention's day: a store that
-    stopped collecting still shows its last month rather than an empty one."""
+    """Like :func:`period`, but with neither bound given and nothing stored for a week (or
+    for the whole period, if shorter), the ``days`` days up to the end of the newest mention's
+    day: a store that stopped collecting still shows its last month rather than one that is
+    partly or wholly empty."""
     if since or until:
         return period(since, until, days, now)
     now = now or utcnow()
     (newest,) = store.conn.execute("SELECT max(created_at) FROM mentions").fetchone()
     if newest is not None:
         latest = datetime.fromisoformat(newest)
-        if latest < now - timedelta(days=days):
+        if latest < now - min(STALE, timedelta(days=days)):
             end = datetime.combine(latest.date() + timedelta(days=1), datetime.min.time(), UTC)
             return Period(end - timedelta(days=days), end)
     return period(None, None, days, now)
