@@ -44,10 +44,11 @@ def scope(app: App, since: str | None, until: str | None, days: int,
           **fields: Any) -> tuple[Filters, Period]:
     """The filters and the period of a report's options."""
     filters = _filters(since, until, **fields)
-    span = report_period(app.store, filters.since, filters.until, days)
-    if not (filters.since or filters.until) and span.until < utcnow() - timedelta(minutes=1):
-        # The store stopped collecting (see report_period). On stderr, so that --json and
-        # --csv output stays as it is.
+    now = utcnow()
+    span = report_period(app.store, filters.since, filters.until, days, now)
+    if not (filters.since or filters.until) and span.until != now:
+        # The store stopped collecting: the period ends with its newest mention's day (see
+        # report_period). On stderr, so that --json and --csv output stays as it is.
         newest = span.until - timedelta(days=1)
         click.echo(f"The newest mention is from {newest:%Y-%m-%d}: the report covers the {days} "
                    "days up to the end of that day (--since/--until choose another period).",
