@@ -7,7 +7,7 @@ who made it and when, in the same transaction as the change itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +17,7 @@ import orjson
 from earful.config import Settings
 from earful.errors import EarfulError
 from earful.models import utc_iso, utcnow
-from earful.store import Store
+from earful.store import Store, in_chunks
 from responders.routing import Candidate, Decision
 
 OPEN = ("new", "assigned", "waiting", "responded")
@@ -34,6 +34,17 @@ class Change:
 
     case_id: int
     action: str  # opened | joined | reopened | already
+
+
+@dataclass(slots=True)
+class Untouched:
+    """Of a batch's mentions and authors, those the store has no case for: read with two
+    queries for the whole batch (:meth:`Cases.untouched`), so that :meth:`Cases.take` need not
+    ask twice for every post. Most authors never have a case, and most of their posts open
+    none. :meth:`Cases.take` keeps it true as it opens and joins cases."""
+
+    mentions: set[str]
+    authors: set[str]
 
 
 class Cases:
@@ -56,21 +67,52 @@ class Cases:
         self.join_window = timedelta(seconds=settings.routing.join_window)
 
     # -- from the pipeline ----------------------------------------------------------------------
+    def untouched(self, candidates: Sequence[Candidate]) -> Untouched:
+        """Which of these mentions are in no case, and which of their authors have none.
+
+        Only valid until another writer opens or joins a case: read it inside the
+        transaction that takes the batch's cases.
+        """
+        mentions = {c.mention_id for c in candidates}
+        authors = {c.author_id for c in candidates if c.author_id is not None}
+        conn = self.store.conn
+        for chunk, marks in in_chunks(list(mentions)):
+            mentions.difference_update(mention for (mention,) in conn.execute(
+                f"SELECT mention_id FROM case_mentions WHERE mention_id IN ({marks})", chunk))
+        for chunk, marks in in_chunks(list(authors)):
+            authors.difference_update(author for (author,) in conn.execute(
+                f"SELECT DISTINCT author_id FROM cases WHERE author_id IN ({marks})", chunk))
+        return Untouched(mentions, authors)
+
     def take(self, candidate: Candidate, decision: Decision | None,
-             at: datetime | None = None) -> Change | None:
+             at: datetime | None = None, untouched: Untouched | None = None) -> Change | None:
         """Add a customer's post to their open (or recently resolved) case — same thread, or
         within ``routing.join_window`` of its last post — whatever its risk ("thanks!" and
         "still waiting" belong to the case too); else open a case if routing selected it
-        (``decision``); else nothing."""
+        (``decision``); else nothing.
+
+        ``untouched``, from :meth:`untouched` in the same transaction, spares the lookups
+        for a post in no case by an author with none.
+        """
+        fresh = untouched is not None and candidate.mention_id in untouched.mentions and (
+            candidate.author_id is None or candidate.author_id in untouched.authors)
+        if fresh and decision is None:
+            return None
         at = at or self.clock()
         when = utc_iso(at) or ""
+        if untouched is not None:
+            # Taken now, one way or another; and a case opened now is this author's.
+            untouched.mentions.discard(candidate.mention_id)
+            if decision is not None and candidate.author_id is not None:
+                untouched.authors.discard(candidate.author_id)
         with self.store.transaction() as conn:
-            found = conn.execute("SELECT case_id FROM case_mentions WHERE mention_id = ?",
-                                 [candidate.mention_id]).fetchone()
+            found = None if fresh else conn.execute(
+                "SELECT case_id FROM case_mentions WHERE mention_id = ?",
+                [candidate.mention_id]).fetchone()
             if found:
                 return Change(found[0], "already")
             previous = None
-            if candidate.author_id is not None:
+            if candidate.author_id is not None and not fresh:
                 previous = conn.execute(
                     "SELECT id, status, thread_id, last_post_at, assignee FROM cases "
                     "WHERE author_id = ? ORDER BY last_post_at DESC LIMIT 1",

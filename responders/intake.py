@@ -56,9 +56,10 @@ class Intake:
         at = {item.post.id: item.post.created_at for item in result.stored}
         # One commit for the batch's cases, not one per case: a large import opens thousands.
         with self.cases.store.transaction():
+            untouched = self.cases.untouched(candidates)
             for candidate in candidates:
                 change = self.cases.take(candidate, self.router.decide(candidate),
-                                         at=at[candidate.mention_id])
+                                         at=at[candidate.mention_id], untouched=untouched)
                 if change is not None:
                     self.counts[change.action] += 1
             self.counts["assigned"] += self.assigner.sweep()

@@ -3,6 +3,7 @@ them, and the lifecycle with its audit trail."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +15,7 @@ from listener.pipeline import Pipeline
 from panels.membership import Memberships
 from responders.cases import CaseError, Cases
 from responders.intake import Intake
-from responders.routing import Candidate, Router
+from responders.routing import Candidate, Decision, Router
 from tests.conftest import make_post
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -166,6 +167,53 @@ def test_a_candidate_reads_the_same_from_the_batch_as_from_the_store(settings, s
         stored.brands.sort()
         assert batch == stored
     assert {Candidate.of(item).opportunity for item in result.stored} == {True, False}
+
+
+def test_a_batch_takes_its_cases_as_post_by_post_lookups_would(settings, tmp_path) -> None:
+    # The intake reads once per batch which mentions and authors have no case, and skips the
+    # per-post lookups for those. The same posts taken with and without that must do the same.
+    def post(native_id, handle, hours, thread=None):
+        return make_post(native_id, "Kestrel where is my refund", handle=handle,
+                         when=(T0 + timedelta(hours=hours)).isoformat()[:19],
+                         thread_id=f"x:{thread or native_id}")
+
+    before = [post("a1", "ann", 0), post("b1", "ben", 0)]
+    batch = [post("a1", "ann", 0),          # in a case already
+             post("a2", "ann", 2),          # ann's case is recent: joins it, another thread
+             post("b2", "ben", 72, "b1"),   # ben's resolved case, same thread: reopens it
+             post("c1", "cat", 1),          # no case: routing opens one
+             post("c2", "cat", 2),          # routing would not open one: joins cat's new case
+             post("d1", "dan", 1),          # no case, routing opens none: nothing
+             dataclasses.replace(post("e1", "eve", 1), author=None),  # anonymous, routed
+             dataclasses.replace(post("e2", "eve", 1), author=None)]  # anonymous, not routed
+    routed = {"a1", "b1", "c1", "e1"}
+    decision = Decision("care", None, "p2", "refunds", ["topic refunds"])
+
+    def take_all(path, batched):
+        with Store(path) as store, Pipeline(settings, store, workers=1) as pipeline:
+            cases = Cases(store, settings, clock=lambda: T0)
+            done = {item.post.id: Candidate.of(item)
+                    for item in pipeline.process(before + batch[1:], source="t").stored}
+            for item in before:
+                cases.take(done[item.id], decision, at=item.created_at)
+            cases.resolve(case_of(store, "x:b1")["id"], "Bo")
+            changes = []
+            with store.transaction():
+                untouched = cases.untouched([done[p.id] for p in batch]) if batched else None
+                for item in batch:
+                    change = cases.take(done[item.id],
+                                        decision if item.native_id in routed else None,
+                                        at=item.created_at, untouched=untouched)
+                    changes.append(change and (change.action, change.case_id))
+            tables = {table: store.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                      for table in ("cases", "case_mentions", "case_events")}
+            return changes, tables
+
+    changes, tables = take_all(tmp_path / "batched.db", batched=True)
+    ann, ben, cat, eve = 1, 2, 3, 4  # case ids in the order they were opened
+    assert changes == [("already", ann), ("joined", ann), ("reopened", ben), ("opened", cat),
+                       ("joined", cat), None, ("opened", eve), None]
+    assert (changes, tables) == take_all(tmp_path / "one_by_one.db", batched=False)
 
 
 def test_later_posts_of_the_same_customer_join_their_case(settings, store) -> None:
