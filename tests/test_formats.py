@@ -7,6 +7,7 @@ not off the parser's output.
 from __future__ import annotations
 
 import gzip
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from listener.formats import (
     posts_from_document,
     read_posts,
 )
-from listener.formats.reddit import post_from_thing
+from listener.formats.reddit import post_from_thing, posts_from_listing
 from listener.formats.x import posts_from_response
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
@@ -245,6 +246,55 @@ def test_reddit_post_from_thing_direct() -> None:
         post_from_thing({"title": "no id", "created_utc": 1793629244})
 
 
+def test_reddit_morechildren_answers_inbox_comments_and_escaped_text(tmp_path: Path) -> None:
+    # Shapes real clients meet beyond listings: /api/morechildren answers (the comments
+    # behind a "more" stub), inbox comments (no link_id, no permalink, a context link), and
+    # text escaped as HTML entities (the API without raw_json=1, the archive dumps).
+    answer = {"json": {"errors": [], "data": {"things": [
+        {"kind": "t1", "data": {
+            "id": "nq1a", "name": "t1_nq1a", "body": "Kestrel refund took 3 weeks &amp; counting",
+            "created_utc": 1793700000, "link_id": "t3_1or0k2m", "parent_id": "t1_nm9x1qp",
+            "subreddit": "KestrelCloud", "author": "fen_walks",
+            "permalink": "/r/KestrelCloud/comments/1or0k2m/is_kestrel_worth_it/nq1a/"}},
+        {"kind": "more", "data": {"count": 2, "children": ["nq1c"], "id": "nq1c",
+                                  "parent_id": "t1_nq1a"}},
+        {"kind": "t1", "data": {
+            "id": "nq1b", "name": "t1_nq1b", "body": "&gt; 3 weeks\n\nmine was 5 &lt;_&lt;",
+            "created_utc": 1793700060, "link_id": "t3_1or0k2m", "parent_id": "t1_nq1a",
+            "subreddit": "KestrelCloud", "author": "quietfox"}},
+    ]}}}
+    path = tmp_path / "morechildren.json"
+    path.write_text(json.dumps(answer))
+    posts, problems = load(path, "reddit")
+    assert problems == []
+    assert [p.native_id for p in posts] == ["t1_nq1a", "t1_nq1b"]
+    assert posts[0].text == "Kestrel refund took 3 weeks & counting"
+    assert posts[1].text == "> 3 weeks\n\nmine was 5 <_<"
+    assert posts[1].thread_id == "t3_1or0k2m" and posts[1].parent_id == "t1_nq1a"
+
+    refused = {"json": {"errors": [["RATELIMIT", "you are doing that too much", "ratelimit"]]}}
+    [problem] = posts_from_listing(refused)
+    assert isinstance(problem, ParseError) and "RATELIMIT" in str(problem)
+
+    context = "/r/KestrelCloud/comments/1or0k2m/is_kestrel_worth_it/cwup9z/?context=3"
+    inbox = {"kind": "t1", "data": {
+        "id": "cwup9z", "name": "t1_cwup9z", "body": "@KestrelGoods still no refund",
+        "created_utc": 1793700120, "parent_id": "t3_1or0k2m", "subreddit": "KestrelCloud",
+        "author": "fen_walks", "context": context, "was_comment": True}}
+    top = post_from_thing(inbox)
+    assert top.thread_id == "t3_1or0k2m"
+    assert top.url == "https://www.reddit.com" + context.split("?")[0]
+    # An answer to a comment: the context link still names the thread.
+    inbox["data"].update(id="cwupa1", name="t1_cwupa1", parent_id="t1_nq1a",
+                         context=context.replace("cwup9z", "cwupa1"))
+    assert post_from_thing(inbox).thread_id == "t3_1or0k2m"
+
+    dump = {"id": "1ox9", "title": "Kestrel &amp; Trovia compared",
+            "selftext": "a &lt; b &amp;amp; c", "created_utc": 1793700180,
+            "subreddit": "KestrelCloud", "author": "fen_walks"}
+    assert post_from_thing(dump).text == "Kestrel & Trovia compared\n\na < b &amp; c"
+
+
 # --- X ------------------------------------------------------------------------------------
 
 ADA = Author(
@@ -299,7 +349,9 @@ def test_x_search_response() -> None:
         "Thanks for the patience!"
     )
     assert retweet.url == "https://x.com/lena_dev/status/2117267312709696314"
-    assert retweet.reposts == 19
+    # Its metrics repeat the original's retweet count (19, as in includes): not its own.
+    assert retweet.reposts == 0
+    assert retweet.raw["public_metrics"]["retweet_count"] == 19
     assert retweet.parent_id is None
 
     # Edited: keyed by the first version; this version's id and time are kept alongside.
@@ -321,6 +373,38 @@ def test_x_search_response() -> None:
     assert quote.author is not None and quote.author.followers == 12044
     assert (quote.likes, quote.replies, quote.reposts, quote.quotes) == (58, 3, 6, 2)
     assert quote.raw["public_metrics"]["impression_count"] == 7412
+
+
+def test_x_escaped_text_bare_retweets_and_edited_thread_starts() -> None:
+    # X escapes &, < and > in text; a retweet fetched without `referenced_tweets` is known by
+    # its "RT @" text and carries its original's counts; each version of an edited post that
+    # starts a thread is its own conversation, so the thread is the post's first version.
+    user = {"id": "7", "username": "mara_runs", "name": "Mara"}
+    echoed = {"retweet_count": 88, "reply_count": 0, "like_count": 0, "quote_count": 0}
+    response = {"data": [
+        {"id": "2117600000000000001", "text": "Kestrel &amp; Trovia &lt;3 &gt;:( &amp;amp;",
+         "author_id": "7", "created_at": "2026-11-03T09:00:00.000Z",
+         "conversation_id": "2117600000000000001"},
+        {"id": "2117600000000000002", "text": "RT @KestrelCloud: free shipping this weekend",
+         "author_id": "7", "created_at": "2026-11-03T09:01:00.000Z", "public_metrics": echoed},
+        {"id": "2117600000000000009", "text": "Kestrel support fixed it (edit: in a day)",
+         "author_id": "7", "created_at": "2026-11-03T09:05:00.000Z",
+         "edit_history_tweet_ids": ["2117600000000000003", "2117600000000000009"],
+         "conversation_id": "2117600000000000009"},
+        {"id": "2117600000000000011", "text": "@KestrelHelp same here (edited)",
+         "author_id": "7", "created_at": "2026-11-03T09:07:00.000Z",
+         "edit_history_tweet_ids": ["2117600000000000010", "2117600000000000011"],
+         "conversation_id": "2117500000000000000",
+         "referenced_tweets": [{"type": "replied_to", "id": "2117500000000000000"}]},
+    ], "includes": {"users": [user]}}
+    escaped, retweet, edited, reply = posts_from_response(response)
+
+    assert isinstance(escaped, Post) and escaped.text == "Kestrel & Trovia <3 >:( &amp;"
+    assert isinstance(retweet, Post) and retweet.kind == "repost"
+    assert (retweet.likes, retweet.replies, retweet.reposts, retweet.quotes) == (0, 0, 0, 0)
+    assert isinstance(edited, Post) and edited.native_id == "2117600000000000003"
+    assert edited.thread_id == "2117600000000000003"
+    assert isinstance(reply, Post) and reply.thread_id == "2117500000000000000"
 
 
 def test_x_ndjson_of_two_responses() -> None:
@@ -374,7 +458,7 @@ def test_x_twarc_flattened_tweets() -> None:
     assert retweet.text.startswith("RT @KestrelCloud: We're rolling out Kestrel 4.2.1 today.")
     assert retweet.text.endswith("slow connections. Thanks for the patience!")
     assert retweet.author is not None and retweet.author.handle == "priya_builds"
-    assert retweet.reposts == 20
+    assert retweet.reposts == 0  # 20 is the original's count, which X repeats on a retweet
 
 
 def test_x_malformed_records_are_reported_and_the_rest_load() -> None:

@@ -18,3 +18,15 @@ def as_int(value: Any) -> int | None:
 def type_name(value: Any) -> str:
     """How a JSON value's type is named in error messages."""
     return "null" if value is None else type(value).__name__
+
+
+def unescape_entities(text: str) -> str:
+    """``text`` with the three characters X, and Reddit without ``raw_json=1``, send as HTML
+    entities (``&amp;``, ``&lt;``, ``&gt;``) back as typed: "AT&amp;T" names AT&T.
+
+    Only these three: the platforms escape nothing else, so anything else that looks like an
+    entity ("&copy;" in a post) was typed so (and arrives as "&amp;copy;").
+    """
+    if "&" not in text:
+        return text
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

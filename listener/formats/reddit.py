@@ -6,27 +6,30 @@ bare ``data`` objects, one per line. Both map to the same ``Post``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from earful.models import Author, Post
 from listener.formats import ParseError
-from listener.formats.fields import as_int, as_str, type_name
+from listener.formats.fields import as_int, as_str, type_name, unescape_entities
 
 _SITE = "https://www.reddit.com"
 _KINDS = {"t3": "submission", "t1": "comment"}
 _EMPTY_SELFTEXT = frozenset({"", "[removed]", "[deleted]"})
 _NO_AUTHOR = frozenset({"", "[deleted]", "[removed]"})
+_THREAD_IN_PATH = re.compile(r"/comments/(\w+)")
 
 
 def posts_from_listing(doc: Any) -> Iterator[Post | ParseError]:
     """Yield every submission and comment in ``doc``, depth first, as ``Post`` objects.
 
     ``doc`` may be a Listing, a comments page (a list of two Listings), a bare list of things,
-    a single thing, or a bare dump record. Comment ``replies`` listings are followed
-    recursively; ``more`` stubs and other kinds are skipped. A record that cannot be read is
-    yielded as a ``ParseError`` and the rest still load.
+    a single thing, a bare dump record, or what ``/api/morechildren`` answers (the comments
+    behind a ``more`` stub). Comment ``replies`` listings are followed recursively; ``more``
+    stubs and other kinds are skipped. A record that cannot be read is yielded as a
+    ``ParseError`` and the rest still load.
     """
     if isinstance(doc, list):
         for item in doc:
@@ -36,6 +39,9 @@ def posts_from_listing(doc: Any) -> Iterator[Post | ParseError]:
         yield ParseError(f"expected a Reddit listing or record, got {type_name(doc)}")
         return
     kind = doc.get("kind")
+    if kind is None and isinstance(doc.get("json"), dict):
+        yield from _answer(doc["json"])
+        return
     if kind == "Listing":
         data = doc.get("data")
         children = data.get("children") if isinstance(data, dict) else None
@@ -56,6 +62,20 @@ def posts_from_listing(doc: Any) -> Iterator[Post | ParseError]:
     replies = data.get("replies") if isinstance(data, dict) else None
     if isinstance(replies, dict | list):
         yield from posts_from_listing(replies)
+
+
+def _answer(body: dict[str, Any]) -> Iterator[Post | ParseError]:
+    """``{"json": {"errors": [...], "data": {"things": [...]}}}``, as ``/api/morechildren``
+    answers: its things, and its errors as a problem."""
+    errors = body.get("errors")
+    if errors:
+        yield ParseError(f"Reddit answered with errors: {errors}")
+    data = body.get("data")
+    things = data.get("things") if isinstance(data, dict) else None
+    if isinstance(things, list):
+        yield from posts_from_listing(things)
+    elif not errors:
+        yield ParseError("Reddit answer has no 'json.data.things' list")
 
 
 def post_from_thing(obj: Any) -> Post:
@@ -93,8 +113,8 @@ def post_from_thing(obj: Any) -> Post:
 
     if comment:
         text = _required_str(data, "body")
-        thread_id = _fullname(data.get("link_id"), "t3")
         parent_id = as_str(data.get("parent_id"))
+        thread_id = _fullname(data.get("link_id"), "t3") or _thread(parent_id, data)
     else:
         text = _required_str(data, "title")
         selftext = data.get("selftext")
@@ -102,6 +122,9 @@ def post_from_thing(obj: Any) -> Post:
             text = f"{text}\n\n{selftext}"
         thread_id = native_id
         parent_id = None
+    # Reddit escapes these three in its JSON unless asked for `raw_json=1` (PRAW asks; the
+    # API's plain answers and the archive dumps do not).
+    text = unescape_entities(text)
 
     if "created_utc" not in data:
         raise ParseError(f"Reddit {_KINDS[prefix]} {native_id} has no 'created_utc'")
@@ -156,10 +179,22 @@ def _prefix(data: dict[str, Any]) -> str:
     raise ParseError("Reddit record has neither 'title' (submission) nor 'body' (comment)")
 
 
+def _thread(parent_id: str | None, data: dict[str, Any]) -> str | None:
+    """A comment's thread when it has no ``link_id`` (comments in the inbox): its parent, if
+    that is the submission, else the submission its ``context`` link points into."""
+    if parent_id is not None and parent_id.startswith("t3_"):
+        return parent_id
+    context = as_str(data.get("context"))
+    found = _THREAD_IN_PATH.search(context) if context else None
+    return f"t3_{found.group(1)}" if found else None
+
+
 def _url(
     data: dict[str, Any], community: str | None, base_id: str, thread_id: str | None, comment: bool
 ) -> str | None:
-    permalink = as_str(data.get("permalink"))
+    # An inbox comment has no permalink, but its context link is one (with "?context=3").
+    permalink = as_str(data.get("permalink")) or as_str(
+        (as_str(data.get("context")) or "").partition("?")[0])
     if permalink:
         return permalink if permalink.startswith("http") else _SITE + permalink
     root = f"{_SITE}/r/{community}" if community else _SITE

@@ -9,7 +9,7 @@ from typing import Any
 
 from earful.models import Author, Post
 from listener.formats import ParseError
-from listener.formats.fields import as_int, as_str, type_name
+from listener.formats.fields import as_int, as_str, type_name, unescape_entities
 
 _TWITTER_EPOCH_MS = 1288834974657
 _RETWEET_PREFIX = re.compile(r"RT @(\w{1,15}): ")
@@ -107,6 +107,9 @@ def post_from_tweet(tweet: Any, users: Index | None = None, originals: Index | N
     kind = next((kind for ref, kind in _KIND_BY_REFERENCE if ref in references), "post")
     if kind == "repost":
         text = _retweet_text(text, originals.get(references["retweeted"]), users)
+    elif kind == "post" and _RETWEET_PREFIX.match(text):
+        kind = "repost"  # asked for without `referenced_tweets`: the text still says so
+    text = unescape_entities(text)
 
     author_id = _id(tweet.get("author_id"))
     author = _author(users.get(author_id) if author_id else None, author_id)
@@ -116,6 +119,15 @@ def post_from_tweet(tweet: Any, users: Index | None = None, originals: Index | N
     metrics = tweet.get("public_metrics")
     if not isinstance(metrics, dict):
         metrics = {}
+    reposts = as_int(metrics.get("retweet_count"))
+    if kind == "repost" and reposts is not None:
+        # A retweet carries its original's retweet count; it is never retweeted itself
+        # (retweeting it retweets the original), so that count is not its engagement.
+        reposts = 0
+    thread_id = _id(tweet.get("conversation_id"))
+    if version_id is not None and thread_id in map(_id, history):
+        # An edited post that starts its thread: each version is its own conversation.
+        thread_id = native_id
 
     return Post(
         platform="x",
@@ -126,11 +138,11 @@ def post_from_tweet(tweet: Any, users: Index | None = None, originals: Index | N
         url=f"https://x.com/{username}/status/{tweet_id}",
         author=author,
         lang=as_str(tweet.get("lang")),
-        thread_id=_id(tweet.get("conversation_id")),
+        thread_id=thread_id,
         parent_id=references.get("replied_to"),
         likes=as_int(metrics.get("like_count")),
         replies=as_int(metrics.get("reply_count")),
-        reposts=as_int(metrics.get("retweet_count")),
+        reposts=reposts,
         quotes=as_int(metrics.get("quote_count")),
         edited_at=edited_at,
         version_id=version_id,
