@@ -27,23 +27,26 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     ),
     "es": frozenset(
         "el la los las que del y por para con una es mi mis pero muy ya lo su al está estoy "
-        "todavía gracias cuando porque también hasta nada pedido".split()
+        "todavía gracias cuando porque también hasta nada pedido voy tengo quiero puedo esto "
+        "eso ahora hoy llega llegó".split()
     ),
     "fr": frozenset(
         "le les des est et une je pas mon ma mes vous avec pour dans sur toujours merci "
-        "c'est j'ai très mais ils elle nous votre commande".split()
+        "c'est j'ai très mais ils elle nous votre commande vais suis veux peux ça rien "
+        "depuis".split()
     ),
     "de": frozenset(
         "der das und ist nicht ich mein meine mit für ein eine auf noch nach sie wir ihr "
-        "bestellung aber schon auch bitte danke immer".split()
+        "bestellung aber schon auch bitte danke immer habe werde heute wieder seit keine kein "
+        "nichts".split()
     ),
     "pt": frozenset(
         "o os as do da dos das não meu minha com para um uma é mas muito já ainda obrigado "
-        "obrigada pedido você vocês".split()
+        "obrigada pedido você vocês vou tenho quero agora hoje isso isto chegou".split()
     ),
     "it": frozenset(
         "il gli della che di è non mio mia con per una sono ma molto ancora grazie ordine "
-        "questo questa".split()
+        "questo questa vado voglio oggi niente perché".split()
     ),
     "nl": frozenset("het een niet ik mijn met voor maar nog wel dank bestelling".split()),
 }
