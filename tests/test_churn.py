@@ -206,6 +206,9 @@ CASES = [
     # -- undetermined language: every table runs ----------------------------------------
     ("voy a cancelar mi suscripción", "und", DEFINITE, None, None, False, False),
     ("ich kündige mein Abo", "und", DEFINITE, None, None, False, False),
+    # -- a farewell too short for its language to be told (lingua read this one as French) --
+    ("Tchau Kestrel", "fr", DEFINITE, K, None, False, False),
+    ("Tschüss Kestrel, hallo Trovia", "en", DEFINITE, K, T, False, False),
 ]
 
 

@@ -253,6 +253,7 @@ EN = language(
         "unless|won't be|wont be|won’t be|will not be|not coming|not returning|account|acct|"
         "membership|subscription|profile|last time|my last|my final|i'm out|im out|i’m out|"
         "i am out|we're out|we’re out|were out|bye|goodbye|good bye|farewell|so long|adios|"
+        "tchau|adeus|tschüss|tschuss|tschuess|adieu|addio|"
         "adiós|from now on|going forward|from here on|now on|instead|exclusively|→|➡|⟶|>|"
         "alternative|new shop|new store|new provider|new retailer|new supplier|new site|"
         "different shop|different store|different provider|another shop|another store|"
@@ -319,7 +320,10 @@ EN = language(
         rule(r"\b(?:was|is|will be)\s+my\s+(?:last|final)\s+(?:order|purchase)\b", 0.85),
         rule(r"\b(?:i'?m|i am|we'?re)\s+out\b(?=\s*(?:$|[^\w\s']|for good\b|forever\b|"
              r"bye\b|peace\b|lol\b|done\b))", 0.85),
-        rule(r"\b(?:good\s?bye|bye(?:\s+bye)?|farewell|so long|adios)\b", 0.85, after="target",
+        # With every language's farewells: "Tchau Kestrel" is too short for its language to
+        # be told, and no farewell here means hello too ("ciao" does: not listed).
+        rule(r"\b(?:good\s?bye|bye(?:\s+bye)?|farewell|so long|adios|tchau|adeus|tschuss|"
+             r"tschuess|adieu|addio)\b", 0.85, after="target",
              need=True),
         rule(r"\b(?:shop(?:ping)?|order(?:ing)?|buy(?:ing)?|purchas(?:e|ing)|get(?:ting)?\s+"
              r"(?:my\s+\w+|everything|stuff))\s+(?:at|from|with|on|through)\b", 0.85,
