@@ -144,12 +144,36 @@ def test_spanish_complaint_and_thanks(model: ComplaintModel) -> None:
         ("Meu pedido ainda nao chegou, pessimo atendimento", "pt"),  # accents omitted
         ("Il pacco non è arrivato, voglio un rimborso", "it"),
         ("todavía no ha llegado mi pedido", "ca"),  # no Catalan lexicon: all lexicons are tried
+        # Everyday ways to say it, each on its own cue.
+        ("El pedido sigue sin llegar y nadie me dice nada", "es"),
+        ("Quiero mi dinero de vuelta ya", "es"),
+        ("Rien ne marche sur votre site depuis hier", "fr"),
+        ("Wo bleibt meine Lieferung?", "de"),
+        ("Kundenservice reagiert überhaupt nicht", "de"),
+        ("Entrega atrasada de novo, que raiva", "pt"),
+        ("Ordine sbagliato per la seconda volta", "it"),
     ],
 )
 def test_other_languages_complaints(model: ComplaintModel, text: str, language: str) -> None:
     probability, reason = model.predict(text, None, language)
     assert probability > 0.5, reason
     assert reason.startswith("complaint cues: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Sin problema, gracias por la ayuda", "es"),
+        ("Livraison en avance, merci", "fr"),
+        ("Alles super angekommen, danke", "de"),
+        ("Vocês entregam no Porto?", "pt"),
+        ("Arrivato tutto in perfetto stato", "it"),
+    ],
+)
+def test_other_languages_praise_and_questions(model: ComplaintModel, text: str,
+                                              language: str) -> None:
+    probability, reason = model.predict(text, None, language)
+    assert probability < 0.5, reason
 
 
 def test_non_english_never_uses_the_english_model(model: ComplaintModel) -> None:

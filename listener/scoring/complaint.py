@@ -204,6 +204,10 @@ _LEXICON: dict[str, dict[str, float]] = {
         "reclamo": 0.8, "reclamación": 0.8, "no funciona": 1.0, "roto": 0.6, "rota": 0.6,
         "defectuoso": 1.0, "harto": 1.0, "harta": 1.0, "inaceptable": 1.0, "lamentable": 0.8,
         "peor servicio": 1.0, "me cobraron": 0.6, "cobro indebido": 1.0,
+        "no llega": 1.0, "no me llega": 1.0, "sigue sin llegar": 1.0, "tengo un problema": 0.8,
+        "problema con": 0.6, "dinero de vuelta": 1.0, "quiero mi dinero": 1.0, "retraso": 0.8,
+        "atrasado": 0.8, "equivocado": 0.8, "equivocada": 0.8, "decepcionado": 0.8,
+        "decepcionada": 0.8, "mal servicio": 1.0,
         "muchas gracias": -0.8, "gracias por": -0.6, "excelente": -0.6,
     },
     "fr": {
@@ -215,6 +219,9 @@ _LEXICON: dict[str, dict[str, float]] = {
         "lamentable": 0.8, "déçu": 0.8, "déçue": 0.8, "ne fonctionne pas": 1.0,
         "ne marche pas": 1.0, "en panne": 0.8, "cassé": 0.6, "plainte": 1.0,
         "réclamation": 0.8, "pire service": 1.0, "débité": 0.6,
+        "rien ne marche": 1.0, "ne marche plus": 1.0, "ne fonctionne plus": 1.0,
+        "être remboursé": 1.0, "en retard": 0.8, "retard": 0.6, "toujours en attente": 1.0,
+        "colis perdu": 1.0, "mauvaise taille": 0.8, "service client nul": 1.0,
         "merci beaucoup": -0.8, "merci pour": -0.6, "parfait": -0.6,
     },
     "de": {
@@ -226,6 +233,10 @@ _LEXICON: dict[str, dict[str, float]] = {
         "katastrophal": 1.0, "enttäuscht": 0.8, "schlechtester service": 1.0,
         "funktioniert nicht": 1.0, "geht nicht": 0.6, "betrug": 1.0, "abzocke": 1.0,
         "ärgerlich": 0.8, "inakzeptabel": 1.0,
+        "nicht angekommen": 1.0, "wo bleibt": 1.0, "reagiert nicht": 1.0,
+        "reagiert überhaupt nicht": 1.0, "keine reaktion": 1.0, "warte ich": 0.8,
+        "seit wochen": 0.8, "verspätet": 0.8, "verspätung": 0.8, "falsche größe": 0.8,
+        "falscher artikel": 1.0, "mein geld": 0.6,
         "vielen dank": -0.8, "danke für": -0.6, "perfekt": -0.6,
     },
     "pt": {
@@ -237,6 +248,9 @@ _LEXICON: dict[str, dict[str, float]] = {
         "decepcionado": 0.8, "descaso": 1.0, "pior atendimento": 1.0,
         "cobrança indevida": 1.0, "palhaçada": 1.0, "lixo": 0.8,
         "muito obrigado": -0.8, "muito obrigada": -0.8, "obrigado pela": -0.6,
+        "tenho um problema": 0.8, "problema com": 0.6, "dinheiro de volta": 1.0,
+        "atrasada": 0.8, "atrasado": 0.8, "atraso": 0.8, "que raiva": 1.0, "e nada": 0.8,
+        "até agora nada": 1.0, "errado": 0.6, "errada": 0.6,
         "obrigada pela": -0.6, "perfeito": -0.6,
     },
     "it": {
@@ -248,6 +262,8 @@ _LEXICON: dict[str, dict[str, float]] = {
         "reclamo": 1.0, "non funziona": 1.0, "rotto": 0.8, "guasto": 0.8, "difettoso": 1.0,
         "deluso": 0.8, "delusa": 0.8, "inaccettabile": 1.0, "peggior servizio": 1.0,
         "disservizio": 1.0, "addebito": 0.6,
+        "ordine sbagliato": 1.0, "sbagliato": 0.8, "sbagliata": 0.8, "in ritardo": 0.8,
+        "ritardo": 0.6, "ancora in attesa": 1.0, "nessuna notizia": 1.0,
         "grazie mille": -0.8, "grazie per": -0.6, "perfetto": -0.6,
     },
 }  # fmt: skip
