@@ -27,6 +27,20 @@ def test_leaving_a_competitor_is_an_opportunity() -> None:
     assert result.tier == "low" and result.opportunity
 
 
+def test_moving_to_a_competitor_is_never_an_opportunity() -> None:
+    # "Cancelling, switching to Trovia" names only Trovia: someone unnamed is left, for a
+    # competitor. That is a risk (it may be us), not someone leaving a competitor.
+    result = risk(churn=ChurnSignal(0.95, None, "Trovia", ["switching to Trovia"]),
+                  matches=TROVIA)
+    assert result.tier == "high" and not result.opportunity
+    assert "leaving for Trovia" in result.reasons[0]
+    # Leaving Nimbus for Trovia, both competitors, is still an opportunity.
+    nimbus = [BrandMatch("Nimbus", "competitor", "name:Nimbus")]
+    result = risk(churn=ChurnSignal(0.95, None, "Trovia", ["switching to Trovia"]),
+                  matches=TROVIA + nimbus)
+    assert result.opportunity
+
+
 def test_reach_amplifies_only_what_is_already_negative() -> None:
     happy = risk(sentiment=0.8, followers=2_000_000, engagement=5000)
     assert happy.tier == "low" and happy.points == 0

@@ -29,7 +29,9 @@ def churn_is_ours(churn: ChurnSignal, matches: Sequence[BrandMatch], ours: froze
         return churn.target in ours
     if churn.destination is not None and churn.destination in ours:
         return False  # moving *to* us from someone unnamed
-    named = {match.brand for match in matches}
+    # Whoever is left, it is not the brand moved to: "switching to Trovia" naming only
+    # Trovia leaves someone unnamed, not Trovia.
+    named = {match.brand for match in matches} - {churn.destination}
     if named and named <= ours:
         return True
     if named and not named & ours:
@@ -54,7 +56,9 @@ def assess(config: ScoringConfig, *, sentiment: float | None, complaint: float,
             reasons.append(f"opportunity: {leaving}{phrase}")
         else:
             points += 3.0 if churn.intent >= CHURN_DEFINITE else 2.0
-            target = f"leaving {churn.target}" if churn.target else "leaving us"
+            target = (f"leaving {churn.target}" if churn.target
+                      else f"leaving for {churn.destination}" if churn.destination
+                      else "leaving us")
             kind = "conditional churn threat" if churn.hypothetical else "churn intent"
             reasons.append(f"{kind} {churn.intent:.2f}: {target}{phrase}")
     if complaint >= config.complaint:
