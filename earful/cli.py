@@ -156,7 +156,9 @@ def config_check(app: App, path: str | None) -> None:
 
     console.print(Text.assemble(("✓ ", "green"), (str(found or "embedded default"), "bold"),
                                 " is valid"))
-    console.print(f"Database: {settings.db_path}")
+    # What the other commands would open: --db wins over the config's path.
+    console.print(f"Database: {app.db_path} (--db)" if app.db_path
+                  else f"Database: {settings.db_path}")
     brands = Table(title="Brands", title_justify="left")
     for column in ("Name", "Role", "Terms", "Subreddits", "Excluded"):
         brands.add_column(column, overflow="fold")

@@ -38,6 +38,8 @@ def test_config_check_summarises(run) -> None:
     assert result.exit_code == 0
     assert "is valid" in result.output and "Kestrel" in result.output
     assert "X_BEARER_TOKEN" in result.output
+    # The database the other commands would open: here --db's, not the config's.
+    assert "e.db (--db)" in result.output.replace("\n", "")
 
 
 def test_config_error_is_one_clear_line(tmp_path: Path) -> None:

@@ -117,6 +117,14 @@ def test_reason_names_words_present_in_text(model: ComplaintModel, vader, text: 
     assert "@user" not in reason and "http" not in reason
 
 
+def test_reason_never_quotes_a_number_as_read(model: ComplaintModel, vader) -> None:
+    # The model reads every digit as "0"; a reason quoting "'0th'" would misquote "4th".
+    text = "@KestrelHelp still nothing since the 4th, where is my order??"
+    probability, reason = model.predict(text, vader(text))
+    assert probability >= 0.5 and reason.startswith("complaint cues: ")
+    assert "0" not in reason
+
+
 def test_reason_for_low_score_does_not_claim_a_complaint(model: ComplaintModel) -> None:
     probability, reason = model.predict("@AcmeHelp thanks so much, the jacket fits perfectly!")
     assert probability < 0.5

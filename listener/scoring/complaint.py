@@ -182,7 +182,8 @@ def _readable(feature: str) -> str | None:
     label = _CUE_LABELS.get(feature)
     if label is not None:
         return label
-    if any(part in _PLACEHOLDERS for part in feature.split(" ")):
+    # Digits are all read as "0": "0th" would misquote the author's "4th".
+    if any(part in _PLACEHOLDERS or NUMBER_TOKEN in part for part in feature.split(" ")):
         return None
     return f"'{feature}'"
 
