@@ -227,7 +227,11 @@ def _print_runs(runs: list[Any], as_json: bool, intake: Any = None) -> None:
 
     data = runs_data(runs)
     if intake is not None:
-        data["cases"] = dict(intake.counts)
+        # Every action, zero included: a JSON reader should not have to know which may be
+        # missing.
+        data["cases"] = {action: intake.counts[action] for action in
+                         ("opened", "joined", "reopened", "assigned", "sla warning",
+                          "sla breached")} | dict(intake.counts)
     if as_json:
         click.echo(_json_line(data))
     else:

@@ -193,3 +193,6 @@ def test_a_live_source_without_credentials_is_skipped_and_the_rest_runs(
     report = {s["source"]: s for s in json.loads(result.output)["sources"]}
     assert report["x"]["error"] == line and report["x"]["new"] == 0
     assert report["sample-x"]["new"] > 0 and report["sample-reddit"]["new"] > 0
+    # Every case action is there, those that did not happen as 0.
+    cases = json.loads(result.output)["cases"]
+    assert cases["reopened"] == 0 and cases["opened"] > 0
