@@ -114,16 +114,17 @@ class Cases:
             previous = None
             if candidate.author_id is not None and not fresh:
                 previous = conn.execute(
-                    "SELECT id, status, thread_id, opened_at, last_post_at, assignee, "
-                    "resolved_at FROM cases WHERE author_id = ? "
+                    "SELECT id, status, thread_id, opened_at, last_post_at, assignee "
+                    "FROM cases WHERE author_id = ? "
                     "ORDER BY last_post_at DESC LIMIT 1", [candidate.author_id]).fetchone()
             if previous is not None:
-                case_id, status, thread, opened, last_post, assignee, resolved = previous
+                case_id, status, thread, opened, last_post, assignee = previous
                 last = datetime.fromisoformat(last_post)
+                # Within the window around the case, before it as after it: a post from
+                # long before the case (an import, a backfill) in another thread is not it.
                 near = (datetime.fromisoformat(opened) - self.join_window <= at
                         <= last + self.join_window)
-                if (thread == candidate.thread_id or near) and not (
-                        at < last or (resolved and at <= datetime.fromisoformat(resolved))):
+                if thread == candidate.thread_id or near:
                     reopened = status == "resolved"
                     # The customer wrote again: it is our turn (a waiting clock restarts).
                     target = "assigned" if assignee else "new"
@@ -137,14 +138,6 @@ class Cases:
                     self._event(conn, case_id, when, SYSTEM, action, status, target,
                                 {"mention": candidate.mention_id})
                     return Change(case_id, action)
-                if thread == candidate.thread_id or near:
-                    # Written before the case's last post (or its resolution) and found
-                    # only now, by an import or a backfill: context for the case, which
-                    # neither moves nor reopens.
-                    self._link(conn, case_id, candidate.mention_id, when)
-                    self._event(conn, case_id, when, SYSTEM, "joined", status, status,
-                                {"mention": candidate.mention_id, "earlier": True})
-                    return Change(case_id, "joined")
             if decision is None:
                 return None
             brand = next((b for b, role in candidate.brands if role == "brand"),

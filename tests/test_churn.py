@@ -31,7 +31,6 @@ THIRD = (0.3, 0.4)
 ORDER = (0.25, 0.35)
 NEGATED = (0.0, 0.1)
 NONE = (0.0, 0.29)
-PHRASE = (0.75, 0.95)  # a phrase's own strength, when no cue qualifies it
 
 K, T, N = "Kestrel", "Trovia", "Nimbus"
 
@@ -75,24 +74,18 @@ CASES = [
      False),
     ("Im gonna switch to Trovia", "en", DEFINITE, None, T, False, False),
     ("switching from @NimbusMarket to Kestrel", "en", DEFINITE, N, K, False, False),
-    # -- English: switching without a switch verb, weighing it, leaving the app ---------
-    ("I'm going to Trovia from now on, Kestrel is a joke", "en", DEFINITE, K, T, False, False),
+    # -- English: moving all of it; and ordinary posts that only sound like leaving -----
     ("Moving all my orders to Trovia after this Kestrel mess", "en", DEFINITE, K, T, False,
      False),
     ("Going to the Kestrel store tomorrow", "en", NONE, None, None, False, False),
-    ("Looking for a Kestrel alternative, any suggestions?", "en", HYPOTHETICAL, K, None,
-     False, True),
-    ("Any good alternatives to Kestrel?", "en", HYPOTHETICAL, K, None, False, True),
     ("Kestrel is a great alternative to Trovia", "en", NONE, None, None, False, False),
-    ("I'm not looking for alternatives, Kestrel is great", "en", NEGATED, K, None, True, False),
-    ("Time to find a new shop, Kestrel has gone downhill", "en", HYPOTHETICAL, K, None, False,
-     True),
-    ("My tent broke, I need a replacement from Kestrel", "en", NONE, None, None, False, False),
-    ("Kestrel, this is the last straw", "en", PHRASE, K, None, False, False),
-    ("Deleting the Kestrel app", "en", DEFINITE, K, None, False, False),
-    ("Uninstalled Kestrel", "en", DEFINITE, K, None, False, False),
-    ("I deleted the Kestrel app and reinstalled it, still crashing", "en", NONE, None, None,
+    ("@KestrelHelp do you have any alternative delivery options?", "en", NONE, None, None,
      False, False),
+    ("@KestrelHelp where can I find another store in Madrid?", "en", NONE, None, None, False,
+     False),
+    ("I deleted the app cache and now Kestrel works again", "en", NONE, None, None, False,
+     False),
+    ("My tent broke, I need a replacement from Kestrel", "en", NONE, None, None, False, False),
     # -- English: negation and its scope ------------------------------------------------
     ("I'm not cancelling", "en", NEGATED, None, None, True, False),
     # a threat taken back later in the post

@@ -434,7 +434,7 @@ def _qualify(hit: _Hit, rule: Rule, table: Language, ctx: _Context, *, order: bo
     negation = None if blocked else table.negation.search(pre)
     negated = negation is not None or bool(
         table.post_negation and table.post_negation.match(ctx.post_clause))
-    tentative = rule.tentative or bool(table.tentative.search(pre))
+    tentative = bool(table.tentative.search(pre))
     conditional = bool(table.conditional.search(ctx.pre_sentence)
                        or table.conditional_after.search(ctx.post_sentence))
     third = rule.person and (third or bool(table.third.search(pre)))

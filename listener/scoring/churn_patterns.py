@@ -58,14 +58,13 @@ class Rule:
     person: bool = True  # the customer is the subject (not in "X lost a customer")
     requires: re.Pattern[str] | None = None  # must also occur in the same sentence
     reject_after: bool = False  # "leave Kestrel a review" is not leaving
-    tentative: bool = False  # says by itself that the customer is only weighing it
     gate: Gate | None = None  # how its matches begin (see heads.py); None: always run
 
 
 def rule(pattern: str, intent: float, *, objects: str | None = None, bare: bool = True,
          after: str | None = None, before: str | None = None, need: bool = False,
          proper: bool = False, person: bool = True, requires: str | None = None,
-         reject_after: bool = False, tentative: bool = False) -> Rule:
+         reject_after: bool = False) -> Rule:
     """A :class:`Rule`. A leading ``\\b`` is checked by the detector instead (see ``regex``)."""
     # A pattern that opens with a literal or a set of literals lets `re` jump to candidate
     # positions; one that opens with \b is tried at every character, several times slower.
@@ -75,7 +74,7 @@ def rule(pattern: str, intent: float, *, objects: str | None = None, bare: bool 
     return Rule(regex, intent, objects=objects, bare=bare, after=after,
                 before=before, need=need, proper=proper, person=person,
                 requires=re.compile(requires) if requires else None, reject_after=reject_after,
-                tentative=tentative, gate=heads(regex))
+                gate=heads(regex))
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,12 +253,7 @@ EN = language(
         "membership|subscription|profile|last time|my last|my final|i'm out|im out|i’m out|"
         "i am out|we're out|we’re out|were out|bye|goodbye|good bye|farewell|so long|adios|"
         "tchau|adeus|tschüss|tschuss|tschuess|adieu|addio|"
-        "adiós|from now on|going forward|from here on|now on|instead|exclusively|→|➡|⟶|>|"
-        "alternative|new shop|new store|new provider|new retailer|new supplier|new site|"
-        "different shop|different store|different provider|another shop|another store|"
-        "another provider|better shop|better store|last straw|uninstall|deleting the|"
-        "deleted the|delete the|deleting your|deleted your|delete your|deleting my|"
-        "deleted my|delete my|removing the|removed the|remove the|removed your|removing your"
+        "adiós|from now on|going forward|from here on|now on|instead|exclusively|→|➡|⟶|>"
     ),
     rules=[
         rule(r"\bcancel(?:l?ing|l?ed|s)?\b", 0.95, objects="membership", bare=False),
@@ -330,25 +324,6 @@ EN = language(
              after="dest", need=True,
              requires=r"\b(?:from now on|going forward|from here on|instead|now on|"
                       r"exclusively)\b"),
-        rule(r"\b(?:go(?:ing)?|went)\s+(?:with|to)\b", 0.85, after="dest", need=True,
-             requires=r"\b(?:from now on|going forward|from here on|instead|now on|"
-                      r"exclusively)\b"),
-        # Weighing it: looking for an alternative, or for another shop.
-        # Sought, not offered: "Kestrel is a great alternative to Trovia" leaves no one.
-        rule(r"\b(?:look(?:s|ing|ed)?\s+(?:for|into)|search(?:ing|ed)?\s+for|"
-             r"hunt(?:ing)?\s+for|shop(?:ping)?\s+around\s+for|find(?:ing)?|need(?:s|ing)?|"
-             r"want(?:s|ing)?|any)\s+(?:an?\s+|some\s+|other\s+)?(?:good\s+|better\s+|"
-             r"decent\s+|cheaper\s+)?(?:[\w@#'-]+\s+)?alternatives?(?:\s+(?:to|for))?\b", 0.9,
-             after="target", tentative=True),
-        rule(r"\b(?:find(?:ing)?|look(?:s|ing|ed)?\s+for|need(?:s|ing)?)\s+(?:an?\s+)?"
-             r"(?:new|different|another|better)\s+(?:shop|store|provider|retailer|supplier|"
-             r"site)\b", 0.9, tentative=True),
-        rule(r"\blast straw\b", 0.75, person=False),
-        # Off the phone: not when it goes back on ("deleted the app and reinstalled it").
-        rule(r"\b(?:delet|uninstall|remov)\w*\s+(?:the\s+|your\s+|my\s+)?(?:[\w@#'-]+\s+)?"
-             r"app\b(?![^.!?\n]*\breinstall)", 0.85),
-        rule(r"\buninstall(?:ed|ing|s)?\b(?![^.!?\n]*\breinstall)", 0.85, after="target",
-             need=True),
     ],
     neg=r"n't\b|\b(?:not|never|no|nor|neither|nope|nah|cannot|dont|wont|didnt|cant|wouldnt|"
         r"shouldnt|couldnt|aint|isnt|arent|wasnt|werent|havent|hasnt|doesnt)\b",
