@@ -293,6 +293,9 @@ def test_reddit_morechildren_answers_inbox_comments_and_escaped_text(tmp_path: P
             "selftext": "a &lt; b &amp;amp; c", "created_utc": 1793700180,
             "subreddit": "KestrelCloud", "author": "fen_walks"}
     assert post_from_thing(dump).text == "Kestrel & Trovia compared\n\na < b &amp; c"
+    # What PRAW fetches (raw_json=1) is as typed: unescaping it again would change it.
+    assert post_from_thing(dump, escaped=False).text == (
+        "Kestrel &amp; Trovia compared\n\na &lt; b &amp;amp; c")
 
 
 # --- X ------------------------------------------------------------------------------------

@@ -78,13 +78,15 @@ def _answer(body: dict[str, Any]) -> Iterator[Post | ParseError]:
         yield ParseError("Reddit answer has no 'json.data.things' list")
 
 
-def post_from_thing(obj: Any) -> Post:
+def post_from_thing(obj: Any, *, escaped: bool = True) -> Post:
     """Build the ``Post`` for one submission or comment.
 
     ``obj`` is a thing (``{"kind": "t3" | "t1", "data": {...}}``) or a bare dump record, which
     is a comment when it has ``body`` and a submission when it has ``title``. Raises
     ``ParseError`` naming the missing or mistyped field. ``raw`` is the ``data`` object,
-    without its nested ``replies`` listing.
+    without its nested ``replies`` listing. ``escaped``: its text has ``&``, ``<`` and ``>``
+    as HTML entities, as the API's plain answers and the archive dumps do; not what PRAW
+    fetches (it asks for ``raw_json=1``), where "&amp;" is what the author typed.
     """
     if not isinstance(obj, dict):
         raise ParseError(f"expected a Reddit submission or comment object, got {type_name(obj)}")
@@ -122,9 +124,8 @@ def post_from_thing(obj: Any) -> Post:
             text = f"{text}\n\n{selftext}"
         thread_id = native_id
         parent_id = None
-    # Reddit escapes these three in its JSON unless asked for `raw_json=1` (PRAW asks; the
-    # API's plain answers and the archive dumps do not).
-    text = unescape_entities(text)
+    if escaped:
+        text = unescape_entities(text)
 
     if "created_utc" not in data:
         raise ParseError(f"Reddit {_KINDS[prefix]} {native_id} has no 'created_utc'")

@@ -284,7 +284,8 @@ class RedditSource:
                         reached = True
                         break
                     try:
-                        posts.append(post_from_thing(_thing(thing, data)))
+                        # PRAW asks for raw_json=1: the text is as typed.
+                        posts.append(post_from_thing(_thing(thing, data), escaped=False))
                     except ParseError as error:
                         problems.append(Problem(where, index, str(error)))
                 pages += 1
