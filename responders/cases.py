@@ -87,9 +87,9 @@ class Cases:
     def take(self, candidate: Candidate, decision: Decision | None,
              at: datetime | None = None, untouched: Untouched | None = None) -> Change | None:
         """Add a customer's post to their open (or recently resolved) case — same thread, or
-        within ``routing.join_window`` of its last post — whatever its risk ("thanks!" and
-        "still waiting" belong to the case too); else open a case if routing selected it
-        (``decision``); else nothing.
+        from ``routing.join_window`` before it opened to as long after its last post —
+        whatever its risk ("thanks!" and "still waiting" belong to the case too); else open a
+        case if routing selected it (``decision``); else nothing.
 
         ``untouched``, from :meth:`untouched` in the same transaction, spares the lookups
         for a post in no case by an author with none.
