@@ -86,10 +86,10 @@ class Cases:
 
     def take(self, candidate: Candidate, decision: Decision | None,
              at: datetime | None = None, untouched: Untouched | None = None) -> Change | None:
-        """Add a customer's post to their open (or recently resolved) case — same thread, or
-        from ``routing.join_window`` before it opened to as long after its last post —
-        whatever its risk ("thanks!" and "still waiting" belong to the case too); else open a
-        case if routing selected it (``decision``); else nothing.
+        """Add a customer's post to their case — same thread, or from ``routing.join_window``
+        before it opened to as long after its last post (of several such cases, the most
+        recently active) — whatever its risk ("thanks!" and "still waiting" belong to the
+        case too); else open a case if routing selected it (``decision``); else nothing.
 
         ``untouched``, from :meth:`untouched` in the same transaction, spares the lookups
         for a post in no case by an author with none.
@@ -113,31 +113,22 @@ class Cases:
                 return Change(found[0], "already")
             previous = None
             if candidate.author_id is not None and not fresh:
-                previous = conn.execute(
-                    "SELECT id, status, thread_id, opened_at, last_post_at, assignee "
-                    "FROM cases WHERE author_id = ? "
-                    "ORDER BY last_post_at DESC LIMIT 1", [candidate.author_id]).fetchone()
+                previous = self._case_for(conn, candidate, at)
             if previous is not None:
-                case_id, status, thread, opened, last_post, assignee = previous
-                last = datetime.fromisoformat(last_post)
-                # Within the window around the case, before it as after it: a post from
-                # long before the case (an import, a backfill) in another thread is not it.
-                near = (datetime.fromisoformat(opened) - self.join_window <= at
-                        <= last + self.join_window)
-                if thread == candidate.thread_id or near:
-                    reopened = status == "resolved"
-                    # The customer wrote again: it is our turn (a waiting clock restarts).
-                    target = "assigned" if assignee else "new"
-                    conn.execute(
-                        "UPDATE cases SET status = ?, last_post_at = max(last_post_at, ?), "
-                        "resolved_at = CASE WHEN ? THEN NULL ELSE resolved_at END, "
-                        "updated_at = ? WHERE id = ?",
-                        [target, when, reopened, when, case_id])
-                    self._link(conn, case_id, candidate.mention_id, when)
-                    action = "reopened" if reopened else "joined"
-                    self._event(conn, case_id, when, SYSTEM, action, status, target,
-                                {"mention": candidate.mention_id})
-                    return Change(case_id, action)
+                case_id, status, assignee = previous
+                reopened = status == "resolved"
+                # The customer wrote again: it is our turn (a waiting clock restarts).
+                target = "assigned" if assignee else "new"
+                conn.execute(
+                    "UPDATE cases SET status = ?, last_post_at = max(last_post_at, ?), "
+                    "resolved_at = CASE WHEN ? THEN NULL ELSE resolved_at END, "
+                    "updated_at = ? WHERE id = ?",
+                    [target, when, reopened, when, case_id])
+                self._link(conn, case_id, candidate.mention_id, when)
+                action = "reopened" if reopened else "joined"
+                self._event(conn, case_id, when, SYSTEM, action, status, target,
+                            {"mention": candidate.mention_id})
+                return Change(case_id, action)
             if decision is None:
                 return None
             brand = next((b for b, role in candidate.brands if role == "brand"),
@@ -159,6 +150,30 @@ class Cases:
                          "team": decision.team, "responder": decision.responder,
                          "priority": decision.priority, "reasons": decision.reasons})
             return Change(case_id, "opened")
+
+    def _case_for(self, conn: Any, candidate: Candidate,
+                  at: datetime) -> tuple[int, str, str | None] | None:
+        """The author's case this post belongs to: the most recently active of those in its
+        thread or whose join window (``routing.join_window`` before the case opened to as
+        long after its last post) holds it. Not only the latest case: an import or a backfill
+        brings posts of a case older than the customer's latest one, and a post from long
+        before a case in another thread is none of it."""
+        window = self.join_window
+        # The window's bounds in SQL, a second wider (stored times have whole seconds); the
+        # exact check is below.
+        rows = conn.execute(
+            "SELECT id, status, thread_id, opened_at, last_post_at, assignee FROM cases "
+            "WHERE author_id = ? AND (thread_id = ? OR (opened_at <= ? AND last_post_at >= ?)) "
+            "ORDER BY last_post_at DESC",
+            [candidate.author_id, candidate.thread_id,
+             utc_iso(at + window + timedelta(seconds=1)),
+             utc_iso(at - window - timedelta(seconds=1))])
+        for case_id, status, thread, opened, last_post, assignee in rows:
+            if thread == candidate.thread_id or (
+                    datetime.fromisoformat(opened) - window <= at
+                    <= datetime.fromisoformat(last_post) + window):
+                return case_id, status, assignee
+        return None
 
     # -- by responders --------------------------------------------------------------------------
     def claim(self, case_id: int, responder: str) -> bool:

@@ -242,6 +242,40 @@ def test_a_post_from_long_before_a_case_in_another_thread_is_not_part_of_it(
     assert change is not None and change.case_id == opened.case_id
 
 
+def test_a_backfilled_post_joins_the_older_case_it_belongs_to_not_only_the_latest(
+        settings, store) -> None:
+    # Ivy had a case in November's first days (thread t1) and another ten days later (t5).
+    # A backfill then brings posts from the first one's days: they are that case's, though it
+    # is not her latest; one from between the two, elsewhere, is neither's.
+    def post(native_id, hours, thread):
+        return make_post(native_id, "Kestrel where is my refund", handle="ivy",
+                         when=(T0 + timedelta(hours=hours)).isoformat()[:19],
+                         thread_id=f"x:{thread}")
+
+    posts = [post("a", 0, "t1"), post("b", 240, "t5"), post("a-thread", 30, "t1"),
+             post("a-near", 5, "t8"), post("between", 120, "t9")]
+    with Pipeline(settings, store, workers=1) as pipeline:
+        done = {item.post.id: Candidate.of(item)
+                for item in pipeline.process(posts, source="t").stored}
+    cases = Cases(store, settings, clock=lambda: T0 + timedelta(hours=250))
+    decision = Decision("care", None, "p2", "refunds", ["topic refunds"])
+    first = cases.take(done["x:a"], decision, at=posts[0].created_at)
+    cases.resolve(first.case_id, "Bo")
+    latest = cases.take(done["x:b"], decision, at=posts[1].created_at)
+    assert (first.action, latest.action) == ("opened", "opened")
+    # In the first case's thread, a day after its last post: joins it, and reopens it.
+    change = cases.take(done["x:a-thread"], decision, at=posts[2].created_at)
+    assert (change.action, change.case_id) == ("reopened", first.case_id)
+    # Another thread, within the first case's window: joins it.
+    change = cases.take(done["x:a-near"], None, at=posts[3].created_at)
+    assert (change.action, change.case_id) == ("joined", first.case_id)
+    # Days from either case, elsewhere: routing decides, as for a new customer.
+    assert cases.take(done["x:between"], None, at=posts[4].created_at) is None
+    change = cases.take(done["x:between"], decision, at=posts[4].created_at)
+    assert change.action == "opened" and change.case_id not in (first.case_id, latest.case_id)
+    assert store.conn.execute("SELECT count(*) FROM cases").fetchone() == (3,)
+
+
 def test_later_posts_of_the_same_customer_join_their_case(settings, store) -> None:
     first = make_post("1", "Cancelling my Kestrel membership, switching to Trovia",
                       handle="sam", when="2026-11-02T10:00:00", thread_id="x:1")
