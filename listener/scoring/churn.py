@@ -22,9 +22,11 @@ Out of scope: sarcasm, and pronoun references across sentences ("they" = which b
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import islice, pairwise
+from operator import itemgetter
 from typing import NamedTuple
 
 from earful.models import BrandMatch, ChurnSignal
@@ -109,6 +111,24 @@ class _Mention(NamedTuple):
     handle: bool
 
 
+# Mentions come in text order and do not overlap: their starts and their ends are in order,
+# and the one nearest a position is found by bisection (a scan of all of them per phrase made
+# long texts with many mentions quadratic).
+def _first_from(mentions: list[_Mention], position: int) -> _Mention | None:
+    """The first mention starting at or after ``position``."""
+    index = bisect_left(mentions, position, key=_start)
+    return mentions[index] if index < len(mentions) else None
+
+
+def _last_by(mentions: list[_Mention], position: int) -> _Mention | None:
+    """The last mention ending at or before ``position``."""
+    index = bisect_right(mentions, position, key=_end)
+    return mentions[index - 1] if index else None
+
+
+_start, _end = itemgetter(0), itemgetter(1)  # a _Mention's fields, read in C
+
+
 @dataclass(slots=True)
 class _Hit:
     start: int
@@ -128,12 +148,26 @@ class _Context(NamedTuple):
     clause_start: int
 
 
+# How far from a phrase its context reaches, at most. Cues are read within a few words of a
+# phrase, but a "sentence" with no break in it may be a whole 40,000-character post, and
+# reading all of it for each phrase made long texts quadratic (3 s for 800 repeats of "not
+# cancelling Kestrel"). Ordinary sentences are much shorter, and read whole.
+CONTEXT_CHARS = 240
+
+
 def _context(norm: str, start: int, end: int, table: Language) -> _Context:
-    sentence_start = 0
-    for found in _SENTENCE_BREAK.finditer(norm, 0, start):
+    floor, ceiling = 0, len(norm)
+    if start > CONTEXT_CHARS:  # cut at a space, not in a word
+        space = norm.find(" ", start - CONTEXT_CHARS, start)
+        floor = space + 1 if space >= 0 else start - CONTEXT_CHARS
+    if ceiling - end > CONTEXT_CHARS:
+        space = norm.rfind(" ", end, end + CONTEXT_CHARS)
+        ceiling = space if space >= 0 else end + CONTEXT_CHARS
+    sentence_start = floor
+    for found in _SENTENCE_BREAK.finditer(norm, floor, start):
         sentence_start = found.end()
-    found = _SENTENCE_BREAK.search(norm, end)
-    sentence_end = found.start() if found else len(norm)
+    found = _SENTENCE_BREAK.search(norm, end, ceiling)
+    sentence_end = found.start() if found else ceiling
     clause_start = sentence_start
     for found in table.clause_break.finditer(norm, sentence_start, start):
         clause_start = found.end()
@@ -243,9 +277,9 @@ class ChurnDetector:
         if not self._slots(text, norm, hit, rule, mentions, end):
             return None
         if hit.target is None and hit.dest is None:
-            inside = [m for m in mentions if start <= m.start and m.end <= hit.end]
-            if inside:
-                hit.target = inside[0].brand
+            first = _first_from(mentions, start)  # the first brand named inside the hit
+            if first is not None and first.end <= hit.end:
+                hit.target = first.brand
         _qualify(hit, rule, table, ctx, order=order, pronoun=pronoun, third=third)
         return hit
 
@@ -253,14 +287,19 @@ class ChurnDetector:
                mentions: list[_Mention], end: int) -> bool:
         """Fill target/destination from nearby brands; False when the rule needs one, absent."""
         after = before = None
+        # Only the nearest brand on each side can be near: a farther one's gap holds the
+        # nearer one's and more (checking every one made long texts cubic: minutes for 800
+        # repeated sentences).
         if rule.after:
-            after = next((m for m in mentions if m.start >= end
-                          and _near(norm[end:m.start], 2, commas=False)), None)
+            after = _first_from(mentions, end)
+            if after is not None and not _near(norm[end:after.start], 2, commas=False):
+                after = None
             if after is not None and rule.reject_after and not P.LEAVE_END.match(norm, after.end):
                 return False
         if rule.before:
-            before = next((m for m in reversed(mentions) if m.end <= hit.start
-                           and _near(norm[m.end:hit.start], 4)), None)
+            before = _last_by(mentions, hit.start)
+            if before is not None and not _near(norm[before.end:hit.start], 4):
+                before = None
         if rule.need and (after if rule.after else before) is None:
             if not rule.after:
                 return False
@@ -294,9 +333,17 @@ class ChurnDetector:
         # Overlapping readings of the same words: keep the strongest, then the longest.
         hits.sort(key=lambda h: (-h.intent, h.start - h.end, h.start))
         kept: list[_Hit] = []
+        # The kept spans in text order (they do not overlap, so their ends are in order too):
+        # only the last one starting before a hit ends can overlap it.
+        starts: list[int] = []
+        ends: list[int] = []
         for hit in hits:
-            if all(hit.end <= other.start or hit.start >= other.end for other in kept):
-                kept.append(hit)
+            index = bisect_left(starts, hit.end)
+            if index and ends[index - 1] > hit.start:
+                continue
+            kept.append(hit)
+            starts.insert(index, hit.start)
+            ends.insert(index, hit.end)
         best = kept[0]
         if not best.negated and _REVERSAL.search(norm):
             # "was ready to cancel, but support sorted it. staying": the threat was withdrawn.
@@ -307,14 +354,16 @@ class ChurnDetector:
         dest = best.dest or next((h.dest for h in pool if h.dest and h.dest != target), None)
         if target is None:
             target = _implicit_target(norm, mentions, matches, dest)
-        phrases: list[str] = []
+        phrases: dict[str, None] = {}
         for hit in kept:
             phrase = text[hit.start:hit.end].strip()
-            if phrase and phrase not in phrases:
-                phrases.append(phrase)
+            if phrase:
+                phrases[phrase] = None
+                if len(phrases) == MAX_PHRASES:
+                    break
         return ChurnSignal(intent=best.intent, target=target,
                            destination=dest if dest != target else None,
-                           phrases=phrases[:MAX_PHRASES], negated=best.negated,
+                           phrases=list(phrases), negated=best.negated,
                            hypothetical=best.hypothetical)
 
 
@@ -343,12 +392,12 @@ def _near(gap: str, max_words: int, *, commas: bool = True) -> bool:
 def _linked(norm: str, mention: _Mention, mentions: list[_Mention], link: re.Pattern[str],
             *, forward: bool = True) -> _Mention | None:
     """The brand named next to ``mention`` across a link word: "X *for* Y", "Y *from* X"."""
-    for other in mentions if forward else reversed(mentions):
-        if other.start >= mention.end if forward else other.end <= mention.start:
-            gap = norm[mention.end:other.start] if forward else norm[other.end:mention.start]
-            linked = gap.strip(" ,") and link.fullmatch(gap) and other.brand != mention.brand
-            return other if linked else None
-    return None
+    other = _first_from(mentions, mention.end) if forward else _last_by(mentions, mention.start)
+    if other is None:
+        return None
+    gap = norm[mention.end:other.start] if forward else norm[other.end:mention.start]
+    linked = gap.strip(" ,") and link.fullmatch(gap) and other.brand != mention.brand
+    return other if linked else None
 
 
 def _implicit_target(norm: str, mentions: list[_Mention], matches: Sequence[BrandMatch],
@@ -375,14 +424,13 @@ def _object(norm: str, found: re.Match[str], rule: Rule, ctx: _Context,
     end = found.end()
     vocab = P.MEMBERSHIP if rule.objects == "membership" else P.SWITCH_OBJECT
     tokens = [(end + t.start(), end + t.end(), _bare_word(t.group()))
-              for t in _WORD.finditer(ctx.post_clause)][:6]
+              for t in islice(_WORD.finditer(ctx.post_clause), 6)]
     third = bool(tokens) and tokens[0][2] in P.POSSESSIVE_THIRD
-    by_start = {m.start: m for m in mentions}
     index = 0
     while index < len(tokens):
         t_start, t_end, word = tokens[index]
-        mention = by_start.get(t_start)
-        if mention is not None:
+        mention = _first_from(mentions, t_start)
+        if mention is not None and mention.start == t_start:
             following = [t for t in tokens if t[0] >= mention.end][:1]
             if following and following[0][2] in P.ORDER and rule.objects == "membership":
                 return "order", following[0][1], mention.brand, third
