@@ -70,7 +70,8 @@ def one_pass(scorer: Scorer, posts: list[Post], jobs: list[Job],
     sentiments = [scorer.sentiment.score(r.text, language)
                   for r, (language, _) in zip(requests, languages, strict=True)]
     clock.lap("sentiment")
-    complaints = [scorer.complaint.predict(r.text, s.compound, language)
+    complaints = [scorer.complaint.predict(r.text, s.compound, language,
+                                           scorer.brand_words_of(r.matches))
                   for r, s, (language, _) in zip(requests, sentiments, languages, strict=True)]
     clock.lap("complaint")
     churns = [scorer.churn.detect(r.text, language, r.matches)

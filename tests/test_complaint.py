@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from listener.scoring.complaint import (
+    BRAND_TOKEN,
     DEFAULT_MODEL_PATH,
+    BrandWords,
     ComplaintModel,
     complaint_features,
     tokenise,
@@ -132,6 +134,36 @@ def test_reason_for_low_score_does_not_claim_a_complaint(model: ComplaintModel) 
 
 
 # (c) non-English fallback ----------------------------------------------------------------------
+
+
+def test_a_brand_name_holding_a_weighed_word_is_masked_only_as_the_name(
+        model: ComplaintModel) -> None:
+    # "plus" is a complaint word to the model ("plus shipping", "plus customs"), and "Kestrel
+    # Plus" the membership's name: as a name it is no evidence. Plain names the model does not
+    # know, and handles (read as @user, as in the tweets it learnt from), are not masked.
+    assert model.weights["plus"] > 0.15  # the premise: worth naming as a reason
+    words = BrandWords.of(["Kestrel", "Kestrel Goods", "Kestrel Plus", "@KestrelHelp",
+                           "u/KestrelGoods", "#kestrelgoods"], model)
+    assert words is not None and words.names == [("kestrel", "plus")]
+    assert words.mask(tokenise("my Kestrel  plus order, plus customs")) == [
+        "my", BRAND_TOKEN, "order", "plus", "customs"]
+    assert BrandWords.of(["Kestrel", "@KestrelHelp"], model) is None
+    assert BRAND_TOKEN not in model.weights
+
+
+def test_a_post_naming_the_membership_scores_as_one_naming_the_brand(model: ComplaintModel) -> None:
+    from earful.config import load_config
+    from listener.scoring import Scorer
+    from tests.conftest import ROOT
+
+    scorer = Scorer(load_config(ROOT / "config.toml"))
+    plus = scorer.score_text("cancelling my Kestrel Plus membership, 29 days for a parcel")
+    plain = scorer.score_text("cancelling my Kestrel membership, 29 days for a parcel")
+    assert plus.complaint == pytest.approx(plain.complaint)
+    assert "'plus'" not in (plus.complaint_reason or "")
+    # Outside the name the word still counts.
+    extra = scorer.score_text("Kestrel charged me shipping plus customs")
+    assert extra.complaint > scorer.score_text("Kestrel charged me shipping and customs").complaint
 
 
 def test_spanish_complaint_and_thanks(model: ComplaintModel) -> None:

@@ -13,7 +13,7 @@ from earful.config import Settings
 from earful.models import BrandMatch, ChurnSignal, Post, Score
 from listener.matching import Matcher
 from listener.scoring.churn import BrandTerms, ChurnDetector
-from listener.scoring.complaint import ComplaintModel
+from listener.scoring.complaint import BrandWords, ComplaintModel
 from listener.scoring.language import LanguageDetector
 from listener.scoring.risk import assess
 from listener.scoring.sentiment import Sentiment, SentimentScorer
@@ -52,6 +52,10 @@ class Scorer:
         self.sentiment = SentimentScorer(config.positive, config.negative)
         self.language = LanguageDetector(config.languages, self.sentiment.analyzer.lexicon)
         self.complaint = ComplaintModel.load()
+        # Per brand, its names that hold a word the complaint model weighs ("Kestrel Plus"):
+        # masked in the posts that name the brand.
+        self.brand_words = {brand.name: words for brand in settings.brands
+                            if (words := BrandWords.of(brand.terms, self.complaint))}
         self.churn = ChurnDetector([
             BrandTerms(brand.name, brand.role, tuple(brand.terms)) for brand in settings.brands
         ])
@@ -74,9 +78,10 @@ class Scorer:
         languages = [self.language.detect(r.text, r.lang_hint) for r in requests]
         sentiments = [self.sentiment.score(text, language)
                       for text, (language, _) in zip(texts, languages, strict=True)]
-        complaints = [self.complaint.predict(text, sentiment.compound, language)
-                      for text, sentiment, (language, _)
-                      in zip(texts, sentiments, languages, strict=True)]
+        complaints = [self.complaint.predict(r.text, sentiment.compound, language,
+                                             self.brand_words_of(r.matches))
+                      for r, sentiment, (language, _)
+                      in zip(requests, sentiments, languages, strict=True)]
         churns = [self.churn.detect(r.text, language, r.matches)
                   for r, (language, _) in zip(requests, languages, strict=True)]
         return [
@@ -84,6 +89,11 @@ class Scorer:
             for request, (language, confidence), sentiment, (complaint, reason), churn
             in zip(requests, languages, sentiments, complaints, churns, strict=True)
         ]
+
+    def brand_words_of(self, matches: Sequence[BrandMatch]) -> list[BrandWords]:
+        """The names to mask for complaint scoring in a post naming these brands."""
+        words = self.brand_words
+        return [words[m.brand] for m in matches if m.brand in words] if words else []
 
     def _assemble(self, request: Request, language: str, confidence: float,
                   sentiment: Sentiment, complaint: float, complaint_reason: str | None,
