@@ -67,12 +67,14 @@ def one_pass(scorer: Scorer, posts: list[Post], jobs: list[Job],
     clock.lap("assemble")
     languages = [scorer.language.detect(r.text, r.lang_hint) for r in requests]
     clock.lap("language")
-    sentiments = [scorer.sentiment.score(r.text, language)
-                  for r, (language, _) in zip(requests, languages, strict=True)]
+    names = [scorer.names_in(r.matches) for r in requests]
+    sentiments = [scorer.sentiment.score(r.text, language, sentiment_names)
+                  for r, (language, _), (sentiment_names, _)
+                  in zip(requests, languages, names, strict=True)]
     clock.lap("sentiment")
-    complaints = [scorer.complaint.predict(r.text, s.compound, language,
-                                           scorer.brand_words_of(r.matches))
-                  for r, s, (language, _) in zip(requests, sentiments, languages, strict=True)]
+    complaints = [scorer.complaint.predict(r.text, s.compound, language, complaint_names)
+                  for r, s, (language, _), (_, complaint_names)
+                  in zip(requests, sentiments, languages, names, strict=True)]
     clock.lap("complaint")
     churns = [scorer.churn.detect(r.text, language, r.matches)
               for r, (language, _) in zip(requests, languages, strict=True)]

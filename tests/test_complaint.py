@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from listener.scoring.brands import BRAND_TOKEN
 from listener.scoring.complaint import (
-    BRAND_TOKEN,
     DEFAULT_MODEL_PATH,
-    BrandWords,
     ComplaintModel,
     complaint_features,
     tokenise,
@@ -142,12 +141,12 @@ def test_a_brand_name_holding_a_weighed_word_is_masked_only_as_the_name(
     # Plus" the membership's name: as a name it is no evidence. Plain names the model does not
     # know, and handles (read as @user, as in the tweets it learnt from), are not masked.
     assert model.weights["plus"] > 0.15  # the premise: worth naming as a reason
-    words = BrandWords.of(["Kestrel", "Kestrel Goods", "Kestrel Plus", "@KestrelHelp",
-                           "u/KestrelGoods", "#kestrelgoods"], model)
+    words = model.brand_words(["Kestrel", "Kestrel Goods", "Kestrel Plus", "@KestrelHelp",
+                               "u/KestrelGoods", "#kestrelgoods"])
     assert words is not None and words.names == [("kestrel", "plus")]
     assert words.mask(tokenise("my Kestrel  plus order, plus customs")) == [
         "my", BRAND_TOKEN, "order", "plus", "customs"]
-    assert BrandWords.of(["Kestrel", "@KestrelHelp"], model) is None
+    assert model.brand_words(["Kestrel", "@KestrelHelp"]) is None
     assert BRAND_TOKEN not in model.weights
 
 

@@ -91,3 +91,40 @@ def test_language(detector: LanguageDetector, text: str, language: str) -> None:
 def test_platform_tag_is_trusted_unless_it_is_not_a_language(detector) -> None:
     assert detector.detect("ok", hint="es") == ("es", 0.95)
     assert detector.detect("Meine Bestellung ist immer noch nicht da", hint="qme")[0] == "de"
+
+
+def test_a_brand_named_with_a_sentiment_word_is_not_praise_by_name() -> None:
+    # "Happy Socks", "Best Buy", "Free People": real shops whose names VADER reads as praise.
+    # In a post naming the brand, the name reads as one unknown word, as "Acme" does; the
+    # same words outside the name still count.
+    from earful.config import parse_config
+    from listener.scoring import Scorer
+
+    scorer = Scorer(parse_config({"brands": [
+        {"name": "Happy Socks", "handles": ["@HappySocks"]},
+        {"name": "Best Buy", "role": "competitor"},
+        {"name": "Acme", "role": "competitor"}]}))
+    assert scorer.sentiment.brand_words(["Happy Socks", "@HappySocks"]).names == [
+        ("happy", "socks")]
+    assert scorer.sentiment.brand_words(["Acme", "@AcmeHelp"]) is None
+
+    def compound(text: str) -> float:
+        return scorer.score_text(text).sentiment
+
+    assert compound("My Happy Socks order arrived") == compound("My Acme order arrived") == 0
+    assert compound("I'm happy with Happy Socks") == compound("I'm happy with Acme") > 0.5
+    assert compound("Best Buy lost my order") == compound("Acme lost my order") < 0
+    assert compound("HAPPY SOCKS!!! still waiting") == compound("ACME!!! still waiting")
+
+
+def test_brand_names_are_found_where_their_weighed_words_stand() -> None:
+    from listener.scoring.brands import BRAND_TOKEN, BrandWords
+
+    words = BrandWords.of(["Kestrel Plus", "Plus Club", "Kestrel"], str.split,
+                          {"Plus", "Club"})
+    assert words is not None and sorted(words.names) == [("Kestrel", "Plus"), ("Plus", "Club")]
+    tokens = "Kestrel Plus Club and Plus Club Plus Kestrel".split()
+    # Overlapping names: the one starting first wins; none is found twice.
+    assert words.spans(tokens) == [(0, 2), (4, 6)]
+    assert words.mask(tokens) == [BRAND_TOKEN, "Club", "and", BRAND_TOKEN, "Plus", "Kestrel"]
+    assert words.mask(["plain", "text"]) == ["plain", "text"]

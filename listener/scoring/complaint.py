@@ -22,6 +22,8 @@ from typing import Any
 
 import orjson
 
+from listener.scoring.brands import BrandWords
+
 __all__ = [
     "DEFAULT_MODEL_PATH",
     "ComplaintModel",
@@ -144,7 +146,7 @@ def complaint_features(text: str, sentiment: float | None) -> list[str]:
 def _features(text: str, sentiment: float | None,
               brands: Sequence[BrandWords] = ()) -> dict[str, None]:
     """:func:`complaint_features` as the keys of a dict, in the same order; the names of
-    ``brands`` read as :data:`BRAND_TOKEN`."""
+    ``brands`` read as one word the model does not know."""
     tokens = tokenise(text)
     for brand in brands:
         tokens = brand.mask(tokens)
@@ -364,63 +366,6 @@ def multilingual_complaint(text: str, language: str) -> tuple[float, str]:
 
 
 # --------------------------------------------------------------------------------------------
-# Brand names
-# --------------------------------------------------------------------------------------------
-
-# What a masked brand name reads as: a word the model does not know.
-BRAND_TOKEN = "brandname"
-
-
-class BrandWords:
-    """A brand's names that hold a word the complaint model weighs, masked in its posts.
-
-    A brand's name is no evidence that its author complains, but "Kestrel Plus" holds "plus",
-    which the English model learnt as a complaint word (+0.47 log-odds): every post naming the
-    membership was pushed up, and given "'plus'" as its reason. Masked (as
-    :data:`BRAND_TOKEN`), such a name weighs nothing, as other names do. Handles are left
-    alone: the model learnt from tweets to brands' handles, which it reads as ``@user``.
-
-    Example::
-
-        words = BrandWords.of(["Kestrel", "Kestrel Plus", "@KestrelHelp"], model)
-        words.mask(tokenise("my Kestrel Plus order"))  # ['my', 'brandname', 'order']
-    """
-
-    __slots__ = ("names", "words")
-
-    def __init__(self, names: Iterable[tuple[str, ...]], words: frozenset[str]) -> None:
-        self.names = sorted(names, key=len, reverse=True)  # longest first
-        self.words = words  # the weighed words among them: a post without one needs no mask
-
-    @classmethod
-    def of(cls, terms: Iterable[str], model: ComplaintModel) -> BrandWords | None:
-        """The names among ``terms`` that hold a word ``model`` weighs; None if none does."""
-        weighed = {feature for feature in model.weights if " " not in feature}
-        names = {tuple(tokenise(term)) for term in terms if not term.startswith(("@", "u/"))}
-        names = {name for name in names if name and not weighed.isdisjoint(name)}
-        if not names:
-            return None
-        return cls(names, frozenset(word for name in names for word in name) & weighed)
-
-    def mask(self, tokens: list[str]) -> list[str]:
-        """``tokens`` with each of the names replaced by :data:`BRAND_TOKEN`."""
-        if self.words.isdisjoint(tokens):
-            return tokens
-        masked: list[str] = []
-        index, count = 0, len(tokens)
-        while index < count:
-            for name in self.names:
-                if tuple(tokens[index : index + len(name)]) == name:
-                    masked.append(BRAND_TOKEN)
-                    index += len(name)
-                    break
-            else:
-                masked.append(tokens[index])
-                index += 1
-        return masked
-
-
-# --------------------------------------------------------------------------------------------
 # English model
 # --------------------------------------------------------------------------------------------
 
@@ -495,6 +440,11 @@ class ComplaintModel:
         meta = {k: v for k, v in data.items() if k != "weights"}
         return cls(data["intercept"], weights, meta)
 
+    def brand_words(self, terms: Iterable[str]) -> BrandWords | None:
+        """A brand's names (``terms``) that hold a word this model weighs: "Kestrel Plus"
+        holds "plus", a complaint word to it (see :mod:`listener.scoring.brands`)."""
+        return BrandWords.of(terms, tokenise, {f for f in self.weights if " " not in f})
+
     def predict(
         self, text: str, sentiment: float | None = None, language: str = "en",
         brands: Sequence[BrandWords] = (),
@@ -506,7 +456,7 @@ class ComplaintModel:
         is scored by the multilingual cue lexicon instead of the model. The probability is in
         [0, 1] with 0.5 as the decision threshold; the reason names up to three present features
         that push hardest towards "complaint" (words first), or says there are none.
-        ``brands``: the names of the brands the post names, masked (see :class:`BrandWords`).
+        ``brands``: names of the brands the post names, masked (:meth:`brand_words`).
         """
         if language not in _ENGLISH and language.lower() not in _ENGLISH:
             return multilingual_complaint(text, language)

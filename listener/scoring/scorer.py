@@ -12,11 +12,14 @@ from typing import NamedTuple
 from earful.config import Settings
 from earful.models import BrandMatch, ChurnSignal, Post, Score
 from listener.matching import Matcher
+from listener.scoring.brands import BrandWords
 from listener.scoring.churn import BrandTerms, ChurnDetector
-from listener.scoring.complaint import BrandWords, ComplaintModel
+from listener.scoring.complaint import ComplaintModel
 from listener.scoring.language import LanguageDetector
 from listener.scoring.risk import assess
 from listener.scoring.sentiment import Sentiment, SentimentScorer
+
+_NO_NAMES: tuple[list[BrandWords], list[BrandWords]] = ([], [])
 
 # Bump when scoring changes meaning, so stored scores can be told apart and re-scored.
 SCORER_VERSION = "1"
@@ -52,10 +55,16 @@ class Scorer:
         self.sentiment = SentimentScorer(config.positive, config.negative)
         self.language = LanguageDetector(config.languages, self.sentiment.analyzer.lexicon)
         self.complaint = ComplaintModel.load()
-        # Per brand, its names that hold a word the complaint model weighs ("Kestrel Plus"):
-        # masked in the posts that name the brand.
-        self.brand_words = {brand.name: words for brand in settings.brands
-                            if (words := BrandWords.of(brand.terms, self.complaint))}
+        # Per brand, its names that hold a word a model weighs ("Happy Socks" for VADER,
+        # "Kestrel Plus" for the complaint model), masked in the posts that name the brand:
+        # a name is no evidence (see listener.scoring.brands).
+        self.names: dict[str, tuple[list[BrandWords], list[BrandWords]]] = {}
+        for brand in settings.brands:
+            sentiment = self.sentiment.brand_words(brand.terms)
+            complaint = self.complaint.brand_words(brand.terms)
+            if sentiment or complaint:
+                self.names[brand.name] = ([sentiment] if sentiment else [],
+                                          [complaint] if complaint else [])
         self.churn = ChurnDetector([
             BrandTerms(brand.name, brand.role, tuple(brand.terms)) for brand in settings.brands
         ])
@@ -74,14 +83,15 @@ class Scorer:
         Each stage runs over the whole batch before the next starts, so one model's tables and
         code stay in the CPU caches instead of being evicted by the next model's, post after post.
         """
-        texts = [request.text for request in requests]
         languages = [self.language.detect(r.text, r.lang_hint) for r in requests]
-        sentiments = [self.sentiment.score(text, language)
-                      for text, (language, _) in zip(texts, languages, strict=True)]
+        names = [self.names_in(r.matches) for r in requests]
+        sentiments = [self.sentiment.score(r.text, language, sentiment_names)
+                      for r, (language, _), (sentiment_names, _)
+                      in zip(requests, languages, names, strict=True)]
         complaints = [self.complaint.predict(r.text, sentiment.compound, language,
-                                             self.brand_words_of(r.matches))
-                      for r, sentiment, (language, _)
-                      in zip(requests, sentiments, languages, strict=True)]
+                                             complaint_names)
+                      for r, sentiment, (language, _), (_, complaint_names)
+                      in zip(requests, sentiments, languages, names, strict=True)]
         churns = [self.churn.detect(r.text, language, r.matches)
                   for r, (language, _) in zip(requests, languages, strict=True)]
         return [
@@ -90,10 +100,16 @@ class Scorer:
             in zip(requests, languages, sentiments, complaints, churns, strict=True)
         ]
 
-    def brand_words_of(self, matches: Sequence[BrandMatch]) -> list[BrandWords]:
-        """The names to mask for complaint scoring in a post naming these brands."""
-        words = self.brand_words
-        return [words[m.brand] for m in matches if m.brand in words] if words else []
+    def names_in(self, matches: Sequence[BrandMatch]) -> tuple[list[BrandWords],
+                                                              list[BrandWords]]:
+        """The brand names to mask in a post naming these brands: for sentiment, and for the
+        complaint model."""
+        names = self.names
+        if len(matches) == 1:  # most posts: one brand, and its lists as they are
+            return names.get(matches[0].brand, _NO_NAMES)
+        found = [names[m.brand] for m in matches if m.brand in names]
+        return ([s for sentiment, _ in found for s in sentiment],
+                [c for _, complaint in found for c in complaint])
 
     def _assemble(self, request: Request, language: str, confidence: float,
                   sentiment: Sentiment, complaint: float, complaint_reason: str | None,

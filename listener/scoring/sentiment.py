@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import string
+from collections.abc import Sequence
 from importlib import resources
 from typing import NamedTuple
 
@@ -24,6 +25,8 @@ from vaderSentiment.vaderSentiment import (
     normalize,
     scalar_inc_dec,
 )
+
+from listener.scoring.brands import BrandWords, replace
 
 SCORED_LANGUAGES = frozenset({"en", "und"})
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -79,6 +82,15 @@ def _idioms(valence: float, lowered: list[str], i: int) -> float:
     return valence
 
 
+def _words(text: str) -> tuple[list[str], list[str]]:
+    """SentiText's words, and each lowercased, without a Python call per word: a token
+    stripped of punctuation to two characters or fewer is kept whole (an emoticon, ":)")."""
+    words = [stripped if len(stripped := token.strip(_PUNCTUATION)) > 2 else token
+             for token in text.split()]
+    # No word holds a space, and none lowercases to one.
+    return words, " ".join(words).lower().split()
+
+
 class FastVader(SentimentIntensityAnalyzer):
     """VADER with the same scores, at about half its cost.
 
@@ -107,15 +119,15 @@ class FastVader(SentimentIntensityAnalyzer):
         parts.append(text[last:])
         return "".join(parts)
 
-    def polarity_scores(self, text: str) -> dict[str, float]:
+    def polarity_scores(self, text: str,
+                        brands: Sequence[BrandWords] = ()) -> dict[str, float]:
+        """VADER's scores of ``text``; the names of ``brands`` read as one unknown word."""
         text = (text if text.isascii() else self._describe(text)).strip()
-        # SentiText's words, without a Python call per word: a token stripped of punctuation to
-        # two characters or fewer is kept whole (an emoticon such as ":)").
-        tokens = text.split()
-        words = [stripped if len(stripped := token.strip(_PUNCTUATION)) > 2 else token
-                 for token in tokens]
-        # Each word lowercased (no word holds a space, and none lowercases to one).
-        lowered = " ".join(words).lower().split()
+        words, lowered = _words(text)
+        for brand in brands:
+            spans = brand.spans(lowered)
+            if spans:
+                words, lowered = replace(words, spans), replace(lowered, spans)
         sentiments: list[float] = [0] * len(words)
         # Most words are in neither the lexicon nor the booster list and score 0 (VADER walks
         # every one of them through sentiment_valence to find that out): only the others are read.
@@ -259,8 +271,16 @@ class SentimentScorer:
             return "negative"
         return "neutral"
 
-    def score(self, text: str, language: str = "en") -> Sentiment:
-        """Score English (or undetermined) text; for other languages score only its emoji."""
+    def brand_words(self, terms: Sequence[str]) -> BrandWords | None:
+        """A brand's names (``terms``) that hold a word VADER weighs, a negation or a booster:
+        "Best Buy", "Happy Socks" (see :mod:`listener.scoring.brands`)."""
+        vocabulary = self.analyzer.lexicon.keys() | _BOOSTERS | _NEGATE
+        return BrandWords.of(terms, lambda term: _words(term)[1], vocabulary)
+
+    def score(self, text: str, language: str = "en",
+              brands: Sequence[BrandWords] = ()) -> Sentiment:
+        """Score English (or undetermined) text; for other languages score only its emoji.
+        The names of ``brands`` (those the post names, see :meth:`brand_words`) weigh nothing."""
         if language in SCORED_LANGUAGES:
             basis, target = "text", text
         else:
@@ -268,7 +288,7 @@ class SentimentScorer:
             if not emojis:
                 return Sentiment(None, None, None, None, "unscored", "none")
             basis, target = "emoji", " ".join(emojis)
-        scores = self.analyzer.polarity_scores(target)
+        scores = self.analyzer.polarity_scores(target, brands if basis == "text" else ())
         compound = scores["compound"]
         return Sentiment(compound, scores["pos"], scores["neu"], scores["neg"],
                          self.label(compound), basis)
