@@ -70,7 +70,14 @@ class App:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(Path(self.db_path) if self.db_path else self.settings.db_path)
+            settings = self.settings
+            self._store = Store(Path(self.db_path) if self.db_path else settings.db_path)
+            scoring = settings.scoring
+            if self._store.use_thresholds(scoring.churn, scoring.complaint) and \
+                    self._store.conn.execute("SELECT 1 FROM mentions LIMIT 1").fetchone():
+                click.echo(f"Report totals recounted: churn threats from intent "
+                           f"{scoring.churn}, complaints from {scoring.complaint} "
+                           f"([scoring] changed).", err=True)
         return self._store
 
     def close(self) -> None:

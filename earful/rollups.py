@@ -37,10 +37,14 @@ from earful.models import (
     PACKED_TARGET,
 )
 
-# A post counts as a churn threat (or, leaving a rival, an opportunity) from this churn intent:
-# the scorer's default threshold, fixed here so stored aggregates do not depend on a setting.
-CHURN = 0.5
-COMPLAINT = 0.5
+# A post counts as a churn threat (or, leaving a rival, an opportunity) from this churn intent,
+# and as a complaint from this complaint probability: `[scoring] churn` and `complaint`. The
+# database holds the two its aggregates were counted with (`rollup_thresholds`), and the
+# statements read them there, so a store opened without the config counts as it always has;
+# :func:`set_thresholds` recounts everything when the config changes them.
+CHURN = "(SELECT churn FROM rollup_thresholds)"
+COMPLAINT = "(SELECT complaint FROM rollup_thresholds)"
+DEFAULT_THRESHOLDS = (0.5, 0.5)  # (churn, complaint): the scorer's defaults
 
 DAY = "substr(m.created_at, 1, 10)"
 
@@ -75,6 +79,14 @@ SCHEMA = (
         destination TEXT NOT NULL, opportunity INTEGER NOT NULL, n INTEGER NOT NULL,
         PRIMARY KEY (brand, day, platform, language, destination, opportunity)
     ) WITHOUT ROWID""",
+)
+
+
+THRESHOLDS_SCHEMA = (
+    """CREATE TABLE rollup_thresholds (
+        id INTEGER PRIMARY KEY CHECK (id = 1), churn REAL NOT NULL, complaint REAL NOT NULL
+    )""",
+    f"INSERT INTO rollup_thresholds VALUES (1, {DEFAULT_THRESHOLDS[0]}, {DEFAULT_THRESHOLDS[1]})",
 )
 
 
@@ -180,6 +192,7 @@ def add_mentions(conn: Connection, mentions: Iterable[New]) -> None:
     daily: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     topics: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     churn: dict[tuple[Any, ...], int] = {}
+    churn_min, complaint_min = thresholds(conn)
     for day, platform, brands, topic_names, packed, engagement, followers in mentions:
         if not brands:
             continue
@@ -194,13 +207,13 @@ def add_mentions(conn: Connection, mentions: Iterable[New]) -> None:
             sentiment = packed[PACKED_SENTIMENT]
             language = packed[PACKED_LANGUAGE] or "und"
             negative = int(label == "negative")
-            churned = int(intent >= CHURN and not opportunity)
+            churned = int(intent >= churn_min and not opportunity)
             values = (1, int(label == "positive"), int(label == "neutral"), negative,
                       int(risk == "high"), int(risk == "medium"), churned,
-                      int(intent >= CHURN and bool(opportunity)),
-                      int((packed[PACKED_COMPLAINT] or 0) >= COMPLAINT),
+                      int(intent >= churn_min and bool(opportunity)),
+                      int((packed[PACKED_COMPLAINT] or 0) >= complaint_min),
                       sentiment or 0.0, int(sentiment is not None), engagement, followers or 0)
-            if intent >= CHURN:
+            if intent >= churn_min:
                 key = (day, packed[PACKED_TARGET] or "", platform, language,
                        packed[PACKED_DESTINATION] or "", int(opportunity))
                 churn[key] = churn.get(key, 0) + 1
@@ -236,6 +249,23 @@ def apply(conn: Connection, mention_ids: Sequence[str], sign: int) -> None:
             conn.execute(f"DELETE FROM {table} WHERE n = 0 AND day IN "
                          f"(SELECT DISTINCT substr(created_at, 1, 10) FROM mentions "
                          f"WHERE id IN (SELECT value FROM json_each(?)))", [ids])
+
+
+def thresholds(conn: Connection) -> tuple[float, float]:
+    """The (churn, complaint) thresholds the aggregates are counted with."""
+    churn, complaint = conn.execute(
+        "SELECT churn, complaint FROM rollup_thresholds").fetchone()
+    return churn, complaint
+
+
+def set_thresholds(conn: Connection, churn: float, complaint: float) -> bool:
+    """Count churn threats from ``churn`` and complaints from ``complaint`` on: if either
+    changes, every aggregate is recounted (in the caller's transaction). Whether it did."""
+    if thresholds(conn) == (churn, complaint):
+        return False
+    conn.execute("UPDATE rollup_thresholds SET churn = ?, complaint = ?", [churn, complaint])
+    rebuild(conn)
+    return True
 
 
 def rebuild(conn: Connection) -> None:

@@ -370,7 +370,7 @@ def m010_report_rollups(db: sqlite_utils.Database) -> None:
         "CREATE INDEX idx_authors_followers ON authors(followers)",
     ):
         db.execute(statement)
-    rollups.rebuild(db.conn)
+    # Counted by m012, once the thresholds they are counted with are in the database.
 
 
 @migrations()
@@ -380,6 +380,15 @@ def m011_discord_outbox_failed(db: sqlite_utils.Database) -> None:
     for statement in ("ALTER TABLE discord_outbox ADD COLUMN failed_at TEXT",
                       "ALTER TABLE discord_outbox ADD COLUMN error TEXT"):
         db.execute(statement)
+
+
+@migrations()
+def m012_rollup_thresholds(db: sqlite_utils.Database) -> None:
+    # The thresholds the report aggregates count churn threats and complaints from, held with
+    # them: `[scoring] churn` and `complaint` (see `Store.use_thresholds`).
+    for statement in rollups.THRESHOLDS_SCHEMA:
+        db.execute(statement)
+    rollups.rebuild(db.conn)
 
 
 def now_iso() -> str:
@@ -627,6 +636,14 @@ class Store:
     def set_checkpoint(self, key: str, value: Any) -> None:
         with self.transaction() as conn:
             self._write_checkpoint(conn, key, value)
+
+    def use_thresholds(self, churn: float, complaint: float) -> bool:
+        """Count churn threats from intent ``churn`` and complaints from probability
+        ``complaint`` in the report aggregates (``[scoring] churn`` and ``complaint``). When
+        they differ from those the database was counted with, everything is recounted, in one
+        transaction: whether it was."""
+        with self.transaction() as conn:
+            return rollups.set_thresholds(conn, churn, complaint)
 
     # -- mentions -----------------------------------------------------------------------------
     def stored_texts(self, ids: Sequence[str]) -> dict[str, str]:

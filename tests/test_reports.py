@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from earful import rollups
 from earful.cli import main
+from earful.config import load_config
 from earful.queries import Filters
 from earful.reports.overview import overview
 from earful.reports.period import Period, report_period
@@ -102,6 +103,69 @@ def test_rebuild_command_recomputes(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "rebuilt" in result.output
     with Store(tmp_path / "e.db") as store:
         assert snapshot(store) == before
+
+
+def test_the_reports_count_churn_and_complaints_from_the_configured_thresholds(
+        tmp_path: Path) -> None:
+    # `[scoring] churn` is "the churn intent that counts as a churn threat": the reports'
+    # totals follow it. A changed threshold recounts them once; a store opened without the
+    # config (a script, the bot) goes on counting with the database's own.
+    db = tmp_path / "e.db"
+    config = (ROOT / "config.toml").read_text()
+    assert "\nchurn = 0.5 " in config and "\ncomplaint = 0.5 " in config
+    strict = tmp_path / "strict.toml"
+    strict.write_text(config.replace("\nchurn = 0.5 ", "\nchurn = 0.9 ")
+                      .replace("\ncomplaint = 0.5 ", "\ncomplaint = 0.8 "))
+
+    def run(config_path: Path, *args: str):
+        return CliRunner().invoke(main, ["--config", str(config_path), "--db", str(db), *args],
+                                  catch_exceptions=False)
+
+    def counted(store: Store) -> tuple[int, int]:
+        return store.conn.execute("SELECT sum(churn), sum(complaints) FROM rollup_daily "
+                                  "WHERE brand = ''").fetchone()
+
+    def direct(store: Store, churn: float, complaint: float) -> tuple[int, int]:
+        return store.conn.execute(
+            "SELECT sum(s.churn_intent >= ? AND NOT s.opportunity), sum(s.complaint >= ?) "
+            "FROM mentions m JOIN scores s ON s.mention_id = m.id WHERE NOT m.panel_only",
+            [churn, complaint]).fetchone()
+
+    assert run(ROOT / "config.toml", "listen", "--once").exit_code == 0
+    with Store(db) as store:
+        assert counted(store) == direct(store, 0.5, 0.5)
+        assert direct(store, 0.9, 0.8) != direct(store, 0.5, 0.5)  # the sample tells them apart
+    result = run(strict, "report", "overview", "--json")
+    assert "Report totals recounted: churn threats from intent 0.9, complaints from 0.8" \
+        in result.output
+    with Store(db) as store:
+        assert counted(store) == direct(store, 0.9, 0.8)
+        assert rollups.thresholds(store.conn) == (0.9, 0.8)
+        assert not store.use_thresholds(0.9, 0.8)  # unchanged: nothing recounted
+    assert "recounted" not in run(strict, "report", "overview", "--json").output
+    # New posts add to the totals as a recount would.
+    with Store(db) as store, Pipeline(load_config(strict), store, workers=1) as pipeline:
+        pipeline.process([make_post("new", "cancelling my Kestrel Plus membership, switching "
+                                           "to Trovia, 3 weeks and no refund", handle="zed")],
+                         source="test")
+        assert counted(store) == direct(store, 0.9, 0.8)
+        assert snapshot(store) == rebuilt(store)
+
+
+def test_an_older_database_gets_its_thresholds_and_is_recounted(settings, tmp_path) -> None:
+    # A database from before the thresholds were kept: migrating it adds them (the defaults,
+    # which its aggregates were counted with) and recounts.
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        save(settings, store, make_post("1", "cancelling my Kestrel membership", handle="a"),
+             make_post("2", "Kestrel refund still missing, three weeks", handle="b"))
+        expected = snapshot(store)
+        for statement in ("DROP TABLE rollup_thresholds", "DELETE FROM rollup_daily",
+                          "DELETE FROM _sqlite_migrations WHERE name = 'm012_rollup_thresholds'"):
+            store.conn.execute(statement)
+    with Store(path) as store:
+        assert rollups.thresholds(store.conn) == rollups.DEFAULT_THRESHOLDS
+        assert snapshot(store) == expected
 
 
 # -- figures, period over period, edges of a period -----------------------------------------

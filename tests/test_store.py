@@ -47,9 +47,9 @@ def test_schema_is_migrated_and_readable_by_sqlite3(tmp_path: Path) -> None:
     assert {"mentions", "mention_brands", "mention_topics", "job_runs", "scores", "authors",
             "checkpoints", "mentions_fts", "panels", "panel_members", "loyalty_accounts",
             "mention_panels", "alerts", "alert_deliveries", "rollup_daily", "rollup_topics",
-            "rollup_churn", "_sqlite_migrations"} <= tables
+            "rollup_churn", "rollup_thresholds", "_sqlite_migrations"} <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 11
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 12
 
 
 def test_same_post_twice_is_stored_once_and_counts_refresh(store: Store) -> None:

@@ -14,7 +14,7 @@ from earful.queries import Filters
 from earful.reports.aggregate import query, top_risk
 from earful.reports.display import change_text, snippet, sparkline
 from earful.reports.period import Period, change
-from earful.rollups import CHURN
+from earful.rollups import thresholds
 from earful.store import Store
 
 NONE = "(no brand named)"
@@ -52,7 +52,8 @@ def churn(store: Store, filters: Filters, span: Period, *, top: int = 10) -> dic
             "daily": [entry["daily"].get(day, 0) for day in span.days],
         })
     out.sort(key=lambda e: -(e["threats"] + e["opportunities"]))
-    posts = top_risk(store, replace(filters, min_churn=CHURN), span, limit=top)
+    churn_min, _ = thresholds(store.conn)
+    posts = top_risk(store, replace(filters, min_churn=churn_min), span, limit=top)
     return {"period": span.record(), "previous": span.before.record(), "brands": out,
             "threats": sum(e["threats"] for e in out),
             "threats_before": sum(e["threats_before"] for e in out),
