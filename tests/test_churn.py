@@ -49,6 +49,14 @@ CASES = [
     ("won't be renewing my Kestrel Plus membership", "en", DEFINITE, K, None, False, False),
     ("Not renewing my membership after this", "en", DEFINITE, None, None, False, False),
     ("Delete my account. Now.", "en", DEFINITE, None, None, False, False),
+    # An order and, with it, the membership; an order and then another clause.
+    ("@KestrelHelp cancel my order and my membership please", "en", DEFINITE, K, None, False,
+     False),
+    ("cancel my order and my card was charged anyway, Kestrel", "en", ORDER, K, None, False,
+     False),
+    ("Kestrel is dead to me", "en", DEFINITE, K, None, False, False),
+    ("Trovia is dead to me, Kestrel all the way", "en", DEFINITE, T, None, False, False),
+    ("my phone is dead to me", "en", NONE, None, None, False, False),
     ("How do I cancel my subscription?", "en", HOW, None, None, False, False),
     ("@KestrelHelp how do I cancel my membership?", "en", HOW, K, None, False, False),
     # -- English: switching and leaving ------------------------------------------------

@@ -433,7 +433,7 @@ def _object(norm: str, found: re.Match[str], rule: Rule, ctx: _Context,
         if mention is not None and mention.start == t_start:
             following = [t for t in tokens if t[0] >= mention.end][:1]
             if following and following[0][2] in P.ORDER and rule.objects == "membership":
-                return "order", following[0][1], mention.brand, third
+                return _order_or_more(norm, following[0][1], mention.brand, third)
             if following and following[0][2] in vocab:
                 return "relation", following[0][1], mention.brand, third
             return "relation", mention.end, mention.brand, third
@@ -447,7 +447,7 @@ def _object(norm: str, found: re.Match[str], rule: Rule, ctx: _Context,
             index += 1
             continue
         if word in P.ORDER and rule.objects == "membership":
-            return "order", t_end, None, third
+            return _order_or_more(norm, t_end, None, third)
         if word in vocab:
             return "relation", t_end, None, third
         if word in P.PRONOUN_OBJECT or word in P.POSSESSIVE_THIRD:
@@ -471,6 +471,25 @@ def _object(norm: str, found: re.Match[str], rule: Rule, ctx: _Context,
     if not rule.bare and last is not None and last not in P.BARE_OK:
         return None, end, None, third
     return "bare", end, None, third
+
+
+# "cancel my order and my membership": more than the order goes. The clause ends at "and", so
+# the second object is looked for right after the order: a membership word that is not the
+# subject of a clause of its own ("… and my card was charged anyway").
+_AND_RELATION = re.compile(
+    r"\s*,?\s*(?:and|&|as well as|plus)\s+(?:(?:my|the|our|that)\s+)?(?:[\w@#'+-]+\s+)?"
+    r"(?:memberships?|subscriptions?|subs?|account|acct|plan|prime|plus|premium|pass|club|"
+    r"loyalty|rewards|auto-?renew(?:al)?)\b"
+    r"(?!\s+(?:was|is|were|has|had|got|gets|keeps|still|isn't|wasn't|did|does|will)\b)")
+
+
+def _order_or_more(norm: str, end: int, brand: str | None,
+                   third: bool) -> tuple[str, int, str | None, bool]:
+    """An order cancelled, or with it what makes it churn ("… and my membership")."""
+    more = _AND_RELATION.match(norm, end)
+    if more is not None:
+        return "relation", more.end(), brand, third
+    return "order", end, brand, third
 
 
 def _qualify(hit: _Hit, rule: Rule, table: Language, ctx: _Context, *, order: bool,

@@ -252,6 +252,7 @@ EN = language(
         "unless|won't be|wont be|won’t be|will not be|not coming|not returning|account|acct|"
         "membership|subscription|profile|last time|my last|my final|i'm out|im out|i’m out|"
         "i am out|we're out|we’re out|were out|bye|goodbye|good bye|farewell|so long|adios|"
+        "dead to|"
         "tchau|adeus|tschüss|tschuss|tschuess|adieu|addio|"
         "adiós|from now on|going forward|from here on|now on|instead|exclusively|→|➡|⟶|>"
     ),
@@ -290,6 +291,7 @@ EN = language(
              r"now\b|too\b|lol\b|bye\b))", 0.85),
         rule(r"\b(?:done|finished|through)\s+with\b", 0.9, after="target", need=True,
              reject_after=True),
+        rule(r"\bdead\s+to\s+(?:me|us)\b", 0.85, before="target", need=True),
         rule(r"\blost\s+(?:(?:a|another|one|an?\s+\w+(?:[- ]\w+)?)\s+customer\b|me\b|"
              r"my business\b|my custom\b)", 0.9, before="target", after="dest", person=False),
         rule(r"\b(?:tak(?:e|es|ing)|took)\s+my\s+(?:business|money|custom|shopping|orders?)\s+"
