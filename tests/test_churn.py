@@ -173,6 +173,8 @@ CASES = [
     ("je passe chez ma mère ce week-end", "fr", NONE, None, None, False, False),
     # -- German -------------------------------------------------------------------------
     ("Ich kündige!", "de", DEFINITE, None, None, False, False),
+    ("Ich kündige bei Kestrel, reicht mir", "de", DEFINITE, K, None, False, False),
+    ("ich kündige bei Kestrel nicht, alles gut", "de", NEGATED, K, None, True, False),
     ("ich habe gekündigt", "de", DEFINITE, None, None, False, False),
     ("Abo kündigen, sofort.", "de", DEFINITE, None, None, False, False),
     ("ich wechsle zu Trovia", "de", DEFINITE, None, T, False, False),

@@ -187,6 +187,7 @@ def test_spanish_complaint_and_thanks(model: ComplaintModel) -> None:
         ("El pedido sigue sin llegar y nadie me dice nada", "es"),
         ("Quiero mi dinero de vuelta ya", "es"),
         ("Rien ne marche sur votre site depuis hier", "fr"),
+        ("Trois commandes, trois retards. Ça suffit", "fr"),
         ("Wo bleibt meine Lieferung?", "de"),
         ("Kundenservice reagiert überhaupt nicht", "de"),
         ("Entrega atrasada de novo, que raiva", "pt"),

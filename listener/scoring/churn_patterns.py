@@ -178,7 +178,7 @@ SKIP_DETERMINERS = _words(
     "the my our a an your this that these those from of de del la el los las mi mis un una "
     "le les mon ma mes du des mein meine meinen meinem das die den dem der o os as minha meu "
     "meus minhas do da no na il lo gli mio mia miei dal dalla al alla his her their son sa "
-    "ses sein seine seinen ihr ihre ihren seu sua suo"
+    "ses sein seine seinen ihr ihre ihren seu sua suo bei"
 )
 # Words after an object-less verb that keep it object-less ("I'm cancelling today").
 SKIP_ADVERBS = _words(
@@ -546,7 +546,7 @@ DE = language(
     conditional_after=r"\b(?:wenn|falls|sofern|ausser|es sei denn|bis)\b",
     breaks=r"aber|und|oder|sondern|denn|weil",
     post_negation=r"\s*(?:(?:ich|es|das|mein|meine|meinen|abo|jetzt|doch|sicher|bestimmt|"
-                  r"wirklich|naturlich|die|den|mitgliedschaft|konto)\s+){0,3}"
+                  r"wirklich|naturlich|die|den|mitgliedschaft|konto|bei\s+[@#]?\w+)\s+){0,3}"
                   r"(?:nicht|nie|niemals|keinesfalls)\b",
 )
 

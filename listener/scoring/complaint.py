@@ -229,6 +229,7 @@ _LEXICON: dict[str, dict[str, float]] = {
         "rien ne marche": 1.0, "ne marche plus": 1.0, "ne fonctionne plus": 1.0,
         "être remboursé": 1.0, "en retard": 0.8, "toujours en attente": 1.0,
         "colis perdu": 1.0, "mauvaise taille": 0.8, "service client nul": 1.0,
+        "retards": 0.8, "trop de retard": 0.8, "ça suffit": 0.8,
         "merci beaucoup": -0.8, "merci pour": -0.6, "parfait": -0.6,
     },
     "de": {
