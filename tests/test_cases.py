@@ -216,23 +216,33 @@ def test_a_batch_takes_its_cases_as_post_by_post_lookups_would(settings, tmp_pat
     assert (changes, tables) == take_all(tmp_path / "one_by_one.db", batched=False)
 
 
+def ivy_post(native_id: str, hours: int, thread: str):
+    """Ivy's refund question, ``hours`` after T0, in thread ``thread``."""
+    return make_post(native_id, "Kestrel where is my refund", handle="ivy",
+                     when=(T0 + timedelta(hours=hours)).isoformat()[:19],
+                     thread_id=f"x:{thread}")
+
+
+def candidates(settings, store, posts) -> dict[str, Candidate]:
+    """The posts stored (without routing), as routing candidates by id."""
+    with Pipeline(settings, store, workers=1) as pipeline:
+        return {item.post.id: Candidate.of(item)
+                for item in pipeline.process(posts, source="t").stored}
+
+
+REFUNDS = Decision("care", None, "p2", "refunds", ["topic refunds"])
+
+
 def test_a_post_from_long_before_a_case_in_another_thread_is_not_part_of_it(
         settings, store) -> None:
     # An import or a backfill finds what the customer wrote before their case. Within the
     # join window before it (or in its thread) it joins; ten days before, elsewhere, it is not
     # the case's (every earlier post used to join, whatever its age).
-    def post(native_id, hours, thread):
-        return make_post(native_id, "Kestrel where is my refund", handle="ivy",
-                         when=(T0 + timedelta(hours=hours)).isoformat()[:19],
-                         thread_id=f"x:{thread}")
-
-    posts = [post("p1", 240, "t1"), post("p0", 236, "t0"), post("old", 0, "t9"),
-             post("early", 10, "t1")]
-    with Pipeline(settings, store, workers=1) as pipeline:
-        done = {item.post.id: Candidate.of(item)
-                for item in pipeline.process(posts, source="t").stored}
+    posts = [ivy_post("p1", 240, "t1"), ivy_post("p0", 236, "t0"), ivy_post("old", 0, "t9"),
+             ivy_post("early", 10, "t1")]
+    done = candidates(settings, store, posts)
     cases = Cases(store, settings, clock=lambda: T0 + timedelta(hours=245))
-    decision = Decision("care", None, "p2", "refunds", ["topic refunds"])
+    decision = REFUNDS
     opened = cases.take(done["x:p1"], decision, at=posts[0].created_at)
     assert opened is not None and opened.action == "opened"
     change = cases.take(done["x:p0"], None, at=posts[1].created_at)
@@ -247,18 +257,11 @@ def test_a_backfilled_post_joins_the_older_case_it_belongs_to_not_only_the_lates
     # Ivy had a case in November's first days (thread t1) and another ten days later (t5).
     # A backfill then brings posts from the first one's days: they are that case's, though it
     # is not her latest; one from between the two, elsewhere, is neither's.
-    def post(native_id, hours, thread):
-        return make_post(native_id, "Kestrel where is my refund", handle="ivy",
-                         when=(T0 + timedelta(hours=hours)).isoformat()[:19],
-                         thread_id=f"x:{thread}")
-
-    posts = [post("a", 0, "t1"), post("b", 240, "t5"), post("a-thread", 30, "t1"),
-             post("a-near", 5, "t8"), post("between", 120, "t9")]
-    with Pipeline(settings, store, workers=1) as pipeline:
-        done = {item.post.id: Candidate.of(item)
-                for item in pipeline.process(posts, source="t").stored}
+    posts = [ivy_post("a", 0, "t1"), ivy_post("b", 240, "t5"), ivy_post("a-thread", 30, "t1"),
+             ivy_post("a-near", 5, "t8"), ivy_post("between", 120, "t9")]
+    done = candidates(settings, store, posts)
     cases = Cases(store, settings, clock=lambda: T0 + timedelta(hours=250))
-    decision = Decision("care", None, "p2", "refunds", ["topic refunds"])
+    decision = REFUNDS
     first = cases.take(done["x:a"], decision, at=posts[0].created_at)
     cases.resolve(first.case_id, "Bo")
     latest = cases.take(done["x:b"], decision, at=posts[1].created_at)
