@@ -29,16 +29,16 @@ def test_unbounded_patterns_are_not_gated(pattern: str) -> None:
     assert heads(re.compile(pattern)) is None
 
 
-def test_candidates() -> None:
+def test_starts() -> None:
     index = GateIndex([heads(re.compile(p)) for p in (r"cancel", r"switch", r"\w+ed")])
     # After an apostrophe a new word starts, as it does for the detector's boundary check.
-    assert index.candidates("i'm cancelling, ok") == [0, 2]
-    assert index.candidates("nothing here") == [2]  # \w+ed is always tried
-    assert index.candidates("xcancel") == [2]  # not at a word start
+    assert index.starts("i'm cancelling, ok, cancel") == [(0, [4, 20]), (2, None)]
+    assert index.starts("nothing here") == [(2, None)]  # \w+ed is tried anywhere
+    assert index.starts("xcancel") == [(2, None)]  # not at a word start
     # Where heads overlap the longest is found, and the patterns of the shorter come with it.
     index = GateIndex([heads(re.compile(p)) for p in (r"go\b", r"going", r"put in", r"in")])
-    assert index.candidates("going") == [0, 1]
-    assert index.candidates("put in") == [2, 3]
+    assert index.starts("going") == [(0, [0]), (1, [0])]
+    assert index.starts("put in") == [(2, [0]), (3, [4])]
 
 
 def test_every_churn_rule_is_gated() -> None:
@@ -53,9 +53,10 @@ def test_gating_never_changes_a_churn_result(monkeypatch) -> None:
     detector = ChurnDetector(BRANDS)
     cases = [(text, language) for text, language, *_ in CASES]
     gated = [detector.detect(text, language) for text, language in cases]
-    monkeypatch.setattr(GateIndex, "candidates",
-                        lambda self, text: sorted(
+    # Every rule, scanned over the whole text.
+    monkeypatch.setattr(GateIndex, "starts",
+                        lambda self, text: [(i, None) for i in sorted(
                             set(self._always) | {i for v in self._patterns_of.values()
-                                                 for i in v}))
+                                                 for i in v})])
     assert [detector.detect(text, language) for text, language in cases] == gated
     assert sum(signal.intent >= 0.5 for signal in gated) > len(cases) / 3

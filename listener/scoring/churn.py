@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice, pairwise
 from operator import itemgetter
@@ -177,6 +177,17 @@ def _context(norm: str, start: int, end: int, table: Language) -> _Context:
                     norm[end:sentence_end], clause_start)
 
 
+def _matches_at(regex: re.Pattern[str], text: str,
+                starts: list[int]) -> Iterator[re.Match[str]]:
+    """``regex``'s matches beginning at ``starts`` (ascending), none inside another: what
+    ``finditer`` finds there, without scanning the rest of the text."""
+    end = 0
+    for start in starts:
+        if start >= end and (found := regex.match(text, start)) is not None:
+            end = max(found.end(), start + 1)
+            yield found
+
+
 def _bare_word(token: str) -> str:
     head, apostrophe, tail = token.partition("'")
     return tail if apostrophe and head in P.ELISIONS else token
@@ -230,10 +241,13 @@ class ChurnDetector:
         mentions = self._mentions(norm, matches)
         hits: list[_Hit] = []
         for table in _tables(language):
-            # Only the rules some word of the text begins like (most rules, most texts: none).
-            for index in table.index.candidates(norm):
+            # Only the rules some word of the text begins like (most rules, most texts: none),
+            # tried only where such a word starts.
+            for index, starts in table.index.starts(norm):
                 rule = table.rules[index]
-                for found in rule.regex.finditer(norm):
+                found_all = (rule.regex.finditer(norm) if starts is None
+                             else _matches_at(rule.regex, norm, starts))
+                for found in found_all:
                     if found.start() and _WORD_CHAR.match(norm, found.start() - 1):
                         continue  # rules match at word starts only ("cannot" is no "not")
                     hit = self._hit(text, norm, found, rule, table, mentions)

@@ -4,9 +4,10 @@ The churn detector runs a few dozen phrase patterns over each candidate text, an
 them cannot match because no word of the text starts the way they do. :func:`heads` reads a
 pattern's parse tree for the word-character prefixes (up to eight characters: "cancel",
 "switch", "unsubscr") that every match at a word start begins with; :class:`GateIndex` finds,
-in one scan of a text, which of those prefixes start a word of it, and so which patterns may
-match. Anything the reading cannot bound (``\\w``, ``.``, a negated set) makes the pattern
-ungated, so the gate never changes a result, only skips work.
+in one scan of a text, which of those prefixes start a word of it and where, and so which
+patterns may match and where their matches may begin. Anything the reading cannot bound
+(``\\w``, ``.``, a negated set) makes the pattern ungated, so the gate never changes a result,
+only skips work.
 """
 
 from __future__ import annotations
@@ -75,16 +76,20 @@ class GateIndex:
             branches.append(f"{char}(?<!\\w{char})(?:{'|'.join(map(re.escape, longest_first))})")
         self._heads = re.compile("|".join(branches)) if branches else None
 
-    def candidates(self, text: str) -> list[int]:
-        """Indexes of the patterns that may match ``text``, in their original order."""
-        found = set(self._always)
+    def starts(self, text: str) -> list[tuple[int, list[int] | None]]:
+        """The patterns that may match ``text``, in their original order, each with the word
+        starts where one of its heads stands, in order (None: anywhere, it has no gate). A
+        match at a word start can begin there only."""
+        found: dict[int, list[int] | None] = dict.fromkeys(self._always)
         if self._heads is not None:
             patterns_of = self._patterns_of
-            # Heads are word characters only, so a match ends inside its word and no word
-            # start is skipped over.
-            for head in set(self._heads.findall(text)):
-                found.update(patterns_of[head])
-        return sorted(found)
+            for head in self._heads.finditer(text):
+                start = head.start()
+                for index in patterns_of[head.group()]:
+                    positions = found.setdefault(index, [])
+                    if positions is not None:
+                        positions.append(start)
+        return sorted(found.items())
 
 
 def _expand(items: list[Any], prefix: str, out: set[str]) -> None:
