@@ -642,6 +642,9 @@ class Store:
         ``complaint`` in the report aggregates (``[scoring] churn`` and ``complaint``). When
         they differ from those the database was counted with, everything is recounted, in one
         transaction: whether it was."""
+        # Read first: most calls change nothing, and need not wait for the write lock.
+        if rollups.thresholds(self.conn) == (churn, complaint):
+            return False
         with self.transaction() as conn:
             return rollups.set_thresholds(conn, churn, complaint)
 

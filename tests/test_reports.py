@@ -152,6 +152,24 @@ def test_the_reports_count_churn_and_complaints_from_the_configured_thresholds(
         assert snapshot(store) == rebuilt(store)
 
 
+def test_unchanged_thresholds_do_not_wait_for_another_writer(tmp_path) -> None:
+    # Every command checks the thresholds on opening the store; while the listener writes, a
+    # report must not queue for the write lock just to find them unchanged.
+    import sqlite3
+
+    with Store(tmp_path / "e.db") as store:
+        writer = sqlite3.connect(tmp_path / "e.db", isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            store.conn.execute("PRAGMA busy_timeout = 0")  # a wait would fail at once
+            assert not store.use_thresholds(*rollups.DEFAULT_THRESHOLDS)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                store.use_thresholds(0.7, 0.5)
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+
+
 def test_an_older_database_gets_its_thresholds_and_is_recounted(settings, tmp_path) -> None:
     # A database from before the thresholds were kept: migrating it adds them (the defaults,
     # which its aggregates were counted with) and recounts.
