@@ -30,7 +30,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from earful import __version__
+from earful import __version__, rollups
 from earful.config import Settings, find_config, load_config
 from earful.errors import EarfulError
 from earful.models import utcnow
@@ -72,12 +72,20 @@ class App:
         if self._store is None:
             settings = self.settings
             self._store = Store(Path(self.db_path) if self.db_path else settings.db_path)
-            scoring = settings.scoring
-            if self._store.use_thresholds(scoring.churn, scoring.complaint) and \
-                    self._store.conn.execute("SELECT 1 FROM mentions LIMIT 1").fetchone():
-                click.echo(f"Report totals recounted: churn threats from intent "
-                           f"{scoring.churn}, complaints from {scoring.complaint} "
-                           f"([scoring] changed).", err=True)
+            # Reading commands report as the database counts; only writing ones (a pipeline,
+            # `report rebuild`) recount, so a report run with another config changes nothing.
+            counted = rollups.thresholds(self._store.conn)
+            wanted = (settings.scoring.churn, settings.scoring.complaint)
+            if counted == wanted:
+                pass
+            elif not self._store.conn.execute("SELECT 1 FROM mentions LIMIT 1").fetchone():
+                self._store.use_thresholds(*wanted)  # nothing to recount yet
+            else:
+                click.echo(f"Report totals count churn threats from intent {counted[0]} and "
+                           f"complaints from {counted[1]}, as this database was last written; "
+                           f"the config says {wanted[0]} and {wanted[1]}: the next "
+                           f"`earful listen` or `earful report rebuild` recounts them.",
+                           err=True)
         return self._store
 
     def close(self) -> None:

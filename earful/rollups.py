@@ -82,11 +82,13 @@ SCHEMA = (
 )
 
 
+# IF NOT EXISTS, OR IGNORE: two processes opening an older file at once may both apply it.
 THRESHOLDS_SCHEMA = (
-    """CREATE TABLE rollup_thresholds (
+    """CREATE TABLE IF NOT EXISTS rollup_thresholds (
         id INTEGER PRIMARY KEY CHECK (id = 1), churn REAL NOT NULL, complaint REAL NOT NULL
     )""",
-    f"INSERT INTO rollup_thresholds VALUES (1, {DEFAULT_THRESHOLDS[0]}, {DEFAULT_THRESHOLDS[1]})",
+    "INSERT OR IGNORE INTO rollup_thresholds VALUES "
+    f"(1, {DEFAULT_THRESHOLDS[0]}, {DEFAULT_THRESHOLDS[1]})",
 )
 
 

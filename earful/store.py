@@ -388,7 +388,10 @@ def m012_rollup_thresholds(db: sqlite_utils.Database) -> None:
     # them: `[scoring] churn` and `complaint` (see `Store.use_thresholds`).
     for statement in rollups.THRESHOLDS_SCHEMA:
         db.execute(statement)
-    rollups.rebuild(db.conn)
+    # Aggregates counted before were counted with the defaults; those m010 just created for
+    # a file with mentions are empty, and counted now.
+    if not db.execute("SELECT 1 FROM rollup_daily LIMIT 1").fetchone():
+        rollups.rebuild(db.conn)
 
 
 def now_iso() -> str:

@@ -143,9 +143,16 @@ def test_a_brand_name_holding_a_weighed_word_is_masked_only_as_the_name(
     assert model.weights["plus"] > 0.15  # the premise: worth naming as a reason
     words = model.brand_words(["Kestrel", "Kestrel Goods", "Kestrel Plus", "@KestrelHelp",
                                "u/KestrelGoods", "#kestrelgoods"])
-    assert words is not None and words.names == [("kestrel", "plus")]
-    assert words.mask(tokenise("my Kestrel  plus order, plus customs")) == [
+    assert words is not None and words.names == ["Kestrel Plus"]
+
+    def masked(text: str) -> list[str]:
+        return tokenise(words.mask(text, tokenise(text)) or text)
+
+    assert masked("my Kestrel  plus order, plus customs") == [
         "my", BRAND_TOKEN, "order", "plus", "customs"]
+    # Only as the matcher finds a name: not across a sentence break.
+    assert masked("Ordered from Kestrel. Plus the fee!") == [
+        "ordered", "from", "kestrel", "plus", "the", "fee"]
     assert model.brand_words(["Kestrel", "@KestrelHelp"]) is None
     assert BRAND_TOKEN not in model.weights
 

@@ -108,8 +108,9 @@ def test_rebuild_command_recomputes(tmp_path: Path) -> None:
 def test_the_reports_count_churn_and_complaints_from_the_configured_thresholds(
         tmp_path: Path) -> None:
     # `[scoring] churn` is "the churn intent that counts as a churn threat": the reports'
-    # totals follow it. A changed threshold recounts them once; a store opened without the
-    # config (a script, the bot) goes on counting with the database's own.
+    # totals follow it. Writing with another config (listen, report rebuild) recounts them
+    # once; a report run with another config says so and changes nothing; a store opened
+    # without the config goes on counting with the database's own.
     db = tmp_path / "e.db"
     config = (ROOT / "config.toml").read_text()
     assert "\nchurn = 0.5 " in config and "\ncomplaint = 0.5 " in config
@@ -118,8 +119,10 @@ def test_the_reports_count_churn_and_complaints_from_the_configured_thresholds(
                       .replace("\ncomplaint = 0.5 ", "\ncomplaint = 0.8 "))
 
     def run(config_path: Path, *args: str):
-        return CliRunner().invoke(main, ["--config", str(config_path), "--db", str(db), *args],
-                                  catch_exceptions=False)
+        result = CliRunner().invoke(main, ["--config", str(config_path), "--db", str(db), *args],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
 
     def counted(store: Store) -> tuple[int, int]:
         return store.conn.execute("SELECT sum(churn), sum(complaints) FROM rollup_daily "
@@ -131,24 +134,32 @@ def test_the_reports_count_churn_and_complaints_from_the_configured_thresholds(
             "FROM mentions m JOIN scores s ON s.mention_id = m.id WHERE NOT m.panel_only",
             [churn, complaint]).fetchone()
 
-    assert run(ROOT / "config.toml", "listen", "--once").exit_code == 0
+    run(ROOT / "config.toml", "listen", "--once")
     with Store(db) as store:
         assert counted(store) == direct(store, 0.5, 0.5)
         assert direct(store, 0.9, 0.8) != direct(store, 0.5, 0.5)  # the sample tells them apart
-    result = run(strict, "report", "overview", "--json")
-    assert "Report totals recounted: churn threats from intent 0.9, complaints from 0.8" \
-        in result.output
+    # A report with the other config: told, not recounted.
+    output = run(strict, "report", "overview", "--json")
+    assert ("Report totals count churn threats from intent 0.5 and complaints from 0.5, as "
+            "this database was last written; the config says 0.9 and 0.8") in output
+    with Store(db) as store:
+        assert counted(store) == direct(store, 0.5, 0.5)
+    # Rebuilding with it recounts; then the two agree and nothing is said.
+    rebuilt_output = " ".join(run(strict, "report", "rebuild").split())  # rich wraps lines
+    assert "churn threats from intent 0.9, complaints from 0.8" in rebuilt_output
+    assert "Report totals count" not in run(strict, "report", "overview", "--json")
     with Store(db) as store:
         assert counted(store) == direct(store, 0.9, 0.8)
         assert rollups.thresholds(store.conn) == (0.9, 0.8)
         assert not store.use_thresholds(0.9, 0.8)  # unchanged: nothing recounted
-    assert "recounted" not in run(strict, "report", "overview", "--json").output
-    # New posts add to the totals as a recount would.
-    with Store(db) as store, Pipeline(load_config(strict), store, workers=1) as pipeline:
+    # A pipeline with the first config recounts back; new posts add as a recount would.
+    with Store(db) as store, Pipeline(load_config(ROOT / "config.toml"), store,
+                                      workers=1) as pipeline:
+        assert counted(store) == direct(store, 0.5, 0.5)
         pipeline.process([make_post("new", "cancelling my Kestrel Plus membership, switching "
                                            "to Trovia, 3 weeks and no refund", handle="zed")],
                          source="test")
-        assert counted(store) == direct(store, 0.9, 0.8)
+        assert counted(store) == direct(store, 0.5, 0.5)
         assert snapshot(store) == rebuilt(store)
 
 
@@ -170,15 +181,22 @@ def test_unchanged_thresholds_do_not_wait_for_another_writer(tmp_path) -> None:
             writer.close()
 
 
-def test_an_older_database_gets_its_thresholds_and_is_recounted(settings, tmp_path) -> None:
-    # A database from before the thresholds were kept: migrating it adds them (the defaults,
-    # which its aggregates were counted with) and recounts.
+@pytest.mark.parametrize("counted", [True, False], ids=["counted", "never-counted"])
+def test_an_older_database_gets_its_thresholds(settings, tmp_path, counted: bool) -> None:
+    # A database from before the thresholds were kept: migrating it adds the defaults, which
+    # its aggregates were counted with, and leaves those alone (recounting a large file would
+    # hold the write lock for nothing); aggregates a file never had are counted then.
     path = tmp_path / "old.db"
     with Store(path) as store:
         save(settings, store, make_post("1", "cancelling my Kestrel membership", handle="a"),
              make_post("2", "Kestrel refund still missing, three weeks", handle="b"))
         expected = snapshot(store)
-        for statement in ("DROP TABLE rollup_thresholds", "DELETE FROM rollup_daily",
+        if counted:  # a mark a recount would erase
+            store.conn.execute("UPDATE rollup_daily SET engagement = engagement + 1000")
+            expected = snapshot(store)
+        else:
+            store.conn.execute("DELETE FROM rollup_daily")
+        for statement in ("DROP TABLE rollup_thresholds",
                           "DELETE FROM _sqlite_migrations WHERE name = 'm012_rollup_thresholds'"):
             store.conn.execute(statement)
     with Store(path) as store:

@@ -105,7 +105,7 @@ def test_a_brand_named_with_a_sentiment_word_is_not_praise_by_name() -> None:
         {"name": "Best Buy", "role": "competitor"},
         {"name": "Acme", "role": "competitor"}]}))
     assert scorer.sentiment.brand_words(["Happy Socks", "@HappySocks"]).names == [
-        ("happy", "socks")]
+        "Happy Socks"]
     assert scorer.sentiment.brand_words(["Acme", "@AcmeHelp"]) is None
 
     def compound(text: str) -> float:
@@ -115,16 +115,25 @@ def test_a_brand_named_with_a_sentiment_word_is_not_praise_by_name() -> None:
     assert compound("I'm happy with Happy Socks") == compound("I'm happy with Acme") > 0.5
     assert compound("Best Buy lost my order") == compound("Acme lost my order") < 0
     assert compound("HAPPY SOCKS!!! still waiting") == compound("ACME!!! still waiting")
+    # Words of the name in other sentences are words: "Not happy." still counts.
+    assert compound("Happy Socks sent the wrong size. Not happy. Socks too small") == \
+        compound("Acme sent the wrong size. Not happy. Socks too small") < -0.6
 
 
-def test_brand_names_are_found_where_their_weighed_words_stand() -> None:
+def test_brand_names_are_masked_as_the_matcher_finds_them() -> None:
     from listener.scoring.brands import BRAND_TOKEN, BrandWords
 
-    words = BrandWords.of(["Kestrel Plus", "Plus Club", "Kestrel"], str.split,
-                          {"Plus", "Club"})
-    assert words is not None and sorted(words.names) == [("Kestrel", "Plus"), ("Plus", "Club")]
-    tokens = "Kestrel Plus Club and Plus Club Plus Kestrel".split()
-    # Overlapping names: the one starting first wins; none is found twice.
-    assert words.spans(tokens) == [(0, 2), (4, 6)]
-    assert words.mask(tokens) == [BRAND_TOKEN, "Club", "and", BRAND_TOKEN, "Plus", "Kestrel"]
-    assert words.mask(["plain", "text"]) == ["plain", "text"]
+    words = BrandWords.of(["Kestrel Plus", "Plus Club", "Kestrel", "@KestrelPlus"],
+                          lambda term: term.lower().split(), {"plus", "club"})
+    assert words is not None and words.names == ["Kestrel Plus", "Plus Club"]
+    assert words.words == {"plus", "club"}
+
+    def mask(text: str) -> str | None:
+        return words.mask(text, text.lower().replace(".", " ").split())
+
+    # Case aside, whole words with spaces between; the first name to start wins.
+    assert mask("KESTREL  plus club, and plus club") == \
+        f" {BRAND_TOKEN}  club, and  {BRAND_TOKEN} "
+    assert mask("Kestrel. Plus club") == f"Kestrel.  {BRAND_TOKEN} "
+    assert mask("kestrelplus and plusclub") is None  # inside words
+    assert mask("plain text") is None  # no weighed word: not searched

@@ -255,13 +255,17 @@ def report_html(app: App, out: str, top: int, as_json: bool, as_csv: bool,
 @pass_app
 def report_rebuild(app: App) -> None:
     """Recompute the report rollups from the stored mentions (they are kept up to date as
-    mentions are stored; this is for a file other tools have written to).
+    mentions are stored; this is for a file other tools have written to, or to count with
+    the config's `[scoring] churn` and `complaint` after a change).
 
     Example: earful report rebuild
     """
     from earful import rollups
 
+    scoring = app.settings.scoring
     with app.store.transaction() as conn:
-        rollups.rebuild(conn)
+        if not rollups.set_thresholds(conn, scoring.churn, scoring.complaint):
+            rollups.rebuild(conn)
     (rows,) = app.store.conn.execute("SELECT count(*) FROM rollup_daily").fetchone()
-    console.print(f"rollups rebuilt: {rows:,} daily rows")
+    console.print(f"rollups rebuilt: {rows:,} daily rows (churn threats from intent "
+                  f"{scoring.churn}, complaints from {scoring.complaint})")

@@ -3,12 +3,15 @@
 A brand's name is no evidence of how its author feels or whether they complain. But "Happy
 Socks", "Best Buy" or "Free People" hold words VADER scores as positive, so every post naming
 them would read as praise; and "Kestrel Plus" holds "plus", a complaint word to the complaint
-model (+0.47 log-odds). In the posts that name the brand, such a name is read as one
-:data:`BRAND_TOKEN`, a word no model knows, so it weighs nothing, as other names do.
+model (+0.47 log-odds). In the posts that name the brand, such a name is replaced by
+:data:`BRAND_TOKEN`, a word no model knows, so it weighs nothing, as other names do. A name is
+found as the matcher finds it: its words in order, with only spaces between them ("Happy
+Socks", not "… not happy. Socks too small").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable
 
 # What a masked brand name reads as: a word no model or lexicon here knows.
@@ -16,7 +19,7 @@ BRAND_TOKEN = "brandname"
 
 
 class BrandWords:
-    """A brand's names that hold a word a model weighs, as that model's tokens.
+    """A brand's names that hold a word a model weighs.
 
     Handles are never masked: the complaint model learnt from tweets to brands' handles
     (which it reads as ``@user``), and VADER does not know a handle as a word.
@@ -24,71 +27,42 @@ class BrandWords:
     Example::
 
         words = BrandWords.of(["Kestrel", "Kestrel Plus", "@KestrelHelp"], tokenise, weights)
-        words.mask(tokenise("my Kestrel Plus order"))  # ['my', 'brandname', 'order']
+        words.mask("my Kestrel Plus order", tokenise("my Kestrel Plus order"))
+        # 'my  brandname  order'
     """
 
-    __slots__ = ("names", "starts", "words")
+    __slots__ = ("names", "pattern", "words")
 
-    def __init__(self, names: Iterable[tuple[str, ...]], words: frozenset[str]) -> None:
+    def __init__(self, names: Iterable[str], words: frozenset[str]) -> None:
         self.names = sorted(set(names), key=len, reverse=True)  # longest first
-        self.words = words  # the weighed words among them: a post without one needs no mask
-        # Each weighed word, with the names holding it and where: a name is looked for only
-        # where one of its weighed words stands.
-        self.starts: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-        for name in self.names:
-            for offset, word in enumerate(name):
-                if word in words:
-                    self.starts.setdefault(word, []).append((offset, name))
+        self.words = words  # the weighed words in them: a post without one needs no mask
+        # Case aside, as the matcher finds them: whole words, spaces between them.
+        self.pattern = re.compile(
+            "|".join(r"(?<![\w@#])" + r"\s+".join(map(re.escape, name.split()))
+                     + (r"(?!\w)" if re.match(r"\w", name[-1]) else "")
+                     for name in self.names), re.IGNORECASE)
 
     @classmethod
     def of(cls, terms: Iterable[str], tokenise: Callable[[str], list[str]],
            vocabulary: Collection[str]) -> BrandWords | None:
-        """The names among ``terms`` that hold a word of ``vocabulary``, as ``tokenise``
-        splits them; None when none does."""
-        names = {tuple(tokenise(term)) for term in terms if not term.startswith(("@", "u/"))}
-        names = {name for name in names if name and any(word in vocabulary for word in name)}
-        if not names:
-            return None
-        return cls(names, frozenset(w for name in names for w in name if w in vocabulary))
+        """The names among ``terms`` that hold a word of ``vocabulary`` once ``tokenise``
+        has split them; None when none does."""
+        names: list[str] = []
+        words: set[str] = set()
+        for term in terms:
+            if term.startswith(("@", "u/")) or not term.strip():
+                continue
+            weighed = [word for word in tokenise(term) if word in vocabulary]
+            if weighed:
+                names.append(" ".join(term.split()))
+                words.update(weighed)
+        return cls(names, frozenset(words)) if names else None
 
-    def spans(self, tokens: list[str]) -> list[tuple[int, int]]:
-        """Where in ``tokens`` the names stand, as (start, end) indices, in order; of names
-        overlapping, the one starting first, then the longest."""
+    def mask(self, text: str, tokens: Collection[str]) -> str | None:
+        """``text`` with each of the names replaced by :data:`BRAND_TOKEN`, or None when it
+        holds none. ``tokens``, the text's words as the model reads them, settle most texts
+        at once: without a weighed word, no name is there."""
         if self.words.isdisjoint(tokens):
-            return []
-        candidates = []
-        for word, names in self.starts.items():
-            index = -1
-            while True:
-                try:
-                    index = tokens.index(word, index + 1)
-                except ValueError:
-                    break
-                for offset, name in names:
-                    start = index - offset
-                    if start >= 0 and tuple(tokens[start : start + len(name)]) == name:
-                        candidates.append((start, start + len(name)))
-        candidates.sort(key=lambda span: (span[0], span[0] - span[1]))
-        found: list[tuple[int, int]] = []
-        for start, end in candidates:
-            if not found or start >= found[-1][1]:
-                found.append((start, end))
-        return found
-
-    def mask(self, tokens: list[str]) -> list[str]:
-        """``tokens`` with each name replaced by :data:`BRAND_TOKEN`."""
-        return replace(tokens, self.spans(tokens))
-
-
-def replace(tokens: list[str], spans: list[tuple[int, int]]) -> list[str]:
-    """``tokens`` with each of ``spans`` (from :meth:`BrandWords.spans`) one BRAND_TOKEN."""
-    if not spans:
-        return tokens
-    masked: list[str] = []
-    last = 0
-    for start, end in spans:
-        masked += tokens[last:start]
-        masked.append(BRAND_TOKEN)
-        last = end
-    masked += tokens[last:]
-    return masked
+            return None
+        masked, count = self.pattern.subn(f" {BRAND_TOKEN} ", text)
+        return masked if count else None

@@ -546,7 +546,8 @@ DE = language(
     conditional_after=r"\b(?:wenn|falls|sofern|ausser|es sei denn|bis)\b",
     breaks=r"aber|und|oder|sondern|denn|weil",
     post_negation=r"\s*(?:(?:ich|es|das|mein|meine|meinen|abo|jetzt|doch|sicher|bestimmt|"
-                  r"wirklich|naturlich|die|den|mitgliedschaft|konto|bei\s+[@#]?\w+)\s+){0,3}"
+                  r"wirklich|naturlich|die|den|mitgliedschaft|konto|"
+                  r"bei(?:\s+[@#]?[\w+]+){1,3}?)\s+){0,3}"
                   r"(?:nicht|nie|niemals|keinesfalls)\b",
 )
 

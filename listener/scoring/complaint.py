@@ -149,7 +149,9 @@ def _features(text: str, sentiment: float | None,
     ``brands`` read as one word the model does not know."""
     tokens = tokenise(text)
     for brand in brands:
-        tokens = brand.mask(tokens)
+        masked = brand.mask(text, tokens)
+        if masked is not None:
+            text, tokens = masked, tokenise(masked)
     # zip, not pairwise (a third slower here): " ".join frees each pair at once, and zip
     # then reuses one tuple for all of them.
     feats = tokens + list(map(" ".join, zip(tokens, tokens[1:], strict=False)))  # noqa: RUF007

@@ -26,7 +26,7 @@ from vaderSentiment.vaderSentiment import (
     scalar_inc_dec,
 )
 
-from listener.scoring.brands import BrandWords, replace
+from listener.scoring.brands import BrandWords
 
 SCORED_LANGUAGES = frozenset({"en", "und"})
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -125,9 +125,10 @@ class FastVader(SentimentIntensityAnalyzer):
         text = (text if text.isascii() else self._describe(text)).strip()
         words, lowered = _words(text)
         for brand in brands:
-            spans = brand.spans(lowered)
-            if spans:
-                words, lowered = replace(words, spans), replace(lowered, spans)
+            masked = brand.mask(text, lowered)
+            if masked is not None:
+                text = masked
+                words, lowered = _words(text)
         sentiments: list[float] = [0] * len(words)
         # Most words are in neither the lexicon nor the booster list and score 0 (VADER walks
         # every one of them through sentiment_valence to find that out): only the others are read.
