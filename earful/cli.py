@@ -72,20 +72,13 @@ class App:
         if self._store is None:
             settings = self.settings
             self._store = Store(Path(self.db_path) if self.db_path else settings.db_path)
-            # Reading commands report as the database counts; only writing ones (a pipeline,
-            # `report rebuild`) recount, so a report run with another config changes nothing.
-            counted = rollups.thresholds(self._store.conn)
+            # Reports count as the database does (see `earful.commands.report.scope`); only
+            # writing commands recount, so a report run with another config changes nothing.
+            # A file with nothing to recount takes the config's thresholds at once.
             wanted = (settings.scoring.churn, settings.scoring.complaint)
-            if counted == wanted:
-                pass
-            elif not self._store.conn.execute("SELECT 1 FROM mentions LIMIT 1").fetchone():
-                self._store.use_thresholds(*wanted)  # nothing to recount yet
-            else:
-                click.echo(f"Report totals count churn threats from intent {counted[0]} and "
-                           f"complaints from {counted[1]}, as this database was last written; "
-                           f"the config says {wanted[0]} and {wanted[1]}: the next "
-                           f"`earful listen` or `earful report rebuild` recounts them.",
-                           err=True)
+            if rollups.thresholds(self._store.conn) != wanted and not self._store.conn.execute(
+                    "SELECT 1 FROM mentions LIMIT 1").fetchone():
+                self._store.use_thresholds(*wanted)
         return self._store
 
     def close(self) -> None:

@@ -554,7 +554,17 @@ class Store:
             # of wall time. The copying runs in a thread of its own (see earful.wal).
             self.checkpointer = (None if str(path) == ":memory:" else
                                  Checkpointer(self.path, conn, pages=checkpoint_pages))
-            migrations.apply(self.db)
+            if migrations.pending(self.db):
+                # Under the write lock, read the pending list again and apply it: two
+                # processes opening an older file at once (the listener and the bot after an
+                # upgrade) would otherwise both apply the same migration.
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    migrations.apply(self.db)  # each migration a savepoint in this transaction
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: cannot open as an Earful store: {error}") from None
 

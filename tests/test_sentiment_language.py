@@ -115,6 +115,12 @@ def test_a_brand_named_with_a_sentiment_word_is_not_praise_by_name() -> None:
     assert compound("I'm happy with Happy Socks") == compound("I'm happy with Acme") > 0.5
     assert compound("Best Buy lost my order") == compound("Acme lost my order") < 0
     assert compound("HAPPY SOCKS!!! still waiting") == compound("ACME!!! still waiting")
+    # The whole score, not only the compound: punctuation after the name stays with it.
+    love = scorer.score_text("Love Happy Socks, great stuff")
+    acme = scorer.score_text("Love Acme, great stuff")
+    assert (love.positive, love.neutral, love.negative) == (acme.positive, acme.neutral,
+                                                            acme.negative)
+    assert compound("no Best Buy, good") == compound("no Acme, good")
     # Words of the name in other sentences are words: "Not happy." still counts.
     assert compound("Happy Socks sent the wrong size. Not happy. Socks too small") == \
         compound("Acme sent the wrong size. Not happy. Socks too small") < -0.6
@@ -132,8 +138,7 @@ def test_brand_names_are_masked_as_the_matcher_finds_them() -> None:
         return words.mask(text, text.lower().replace(".", " ").split())
 
     # Case aside, whole words with spaces between; the first name to start wins.
-    assert mask("KESTREL  plus club, and plus club") == \
-        f" {BRAND_TOKEN}  club, and  {BRAND_TOKEN} "
-    assert mask("Kestrel. Plus club") == f"Kestrel.  {BRAND_TOKEN} "
+    assert mask("KESTREL  plus club, and plus club") == f"{BRAND_TOKEN} club, and {BRAND_TOKEN}"
+    assert mask("Kestrel. Plus club") == f"Kestrel. {BRAND_TOKEN}"
     assert mask("kestrelplus and plusclub") is None  # inside words
     assert mask("plain text") is None  # no weighed word: not searched

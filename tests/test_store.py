@@ -257,3 +257,44 @@ def test_the_log_is_copied_into_the_database_in_the_background(tmp_path: Path) -
     with Store(path) as again:
         assert again.count("mentions") == 2000
         assert again.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_two_processes_opening_an_older_file_apply_its_migrations_once(tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    # The listener and the bot restarting together after an upgrade: the second waits for the
+    # first's migrations, then finds none pending (it used to apply them again and fail on
+    # the record of the first's). Threads stand in for the processes: each has its own
+    # connection, and SQLite's locks are the same.
+    import threading
+    import time
+
+    from earful import rollups
+
+    path = tmp_path / "old.db"
+    with Store(path) as store:  # a file from before the last migration
+        store.conn.execute("DROP TABLE rollup_thresholds")
+        store.conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm012_rollup_thresholds'")
+    rebuild = rollups.rebuild
+
+    def slow_rebuild(conn) -> None:  # the first to migrate is still at it when the second opens
+        time.sleep(0.5)
+        rebuild(conn)
+
+    monkeypatch.setattr(rollups, "rebuild", slow_rebuild)
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        try:
+            Store(path).close()
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    first = threading.Thread(target=open_store)
+    first.start()
+    time.sleep(0.1)
+    open_store()
+    first.join()
+    assert errors == []
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations "
+                        "WHERE name = 'm012_rollup_thresholds'").fetchone() == (1,)

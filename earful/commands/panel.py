@@ -8,6 +8,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from earful import rollups
 from earful.cli import (
     App,
     _json_line,
@@ -284,11 +285,10 @@ def report_panel(app: App, name: str, other: str | None, top: int, since: str | 
     if fields.pop("panel", None):
         raise click.UsageError("the panel is the NAME argument; --panel does not apply here")
     filters, span = scope(app, since, until, days, **fields)
-    settings = app.settings
     _panels(app)  # the config's panels as the config says now
-    data = panel_report(app.store, name, span, filters=filters, top=top,
-                        churn_min=settings.scoring.churn)
+    churn_min, _ = rollups.thresholds(app.store.conn)  # as the other reports count
+    data = panel_report(app.store, name, span, filters=filters, top=top, churn_min=churn_min)
     second = (panel_report(app.store, other, span, filters=filters, top=top,
-                           churn_min=settings.scoring.churn) if other else None)
+                           churn_min=churn_min) if other else None)
     emit(data if second is None else {"panel": data, "compare": second}, as_json, as_csv,
          lambda shown: render_panel(data, second), lambda shown: panel_rows(data))

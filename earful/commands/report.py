@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import RenderableType
 
+from earful import rollups
 from earful.cli import App, _filters, _json_line, console, pass_app, report
 from earful.models import utcnow
 from earful.queries import Filters
@@ -53,6 +54,13 @@ def scope(app: App, since: str | None, until: str | None, days: int,
         click.echo(f"The newest mention is from {newest:%Y-%m-%d}: the report covers the {days} "
                    "days up to the end of that day (--since/--until choose another period).",
                    err=True)
+    counted = rollups.thresholds(app.store.conn)
+    wanted = (app.settings.scoring.churn, app.settings.scoring.complaint)
+    if counted != wanted:
+        click.echo(f"Churn threats are counted from intent {counted[0]} and complaints from "
+                   f"{counted[1]}, as this database was last written; the config says "
+                   f"{wanted[0]} and {wanted[1]}: the next `earful listen` or `earful report "
+                   "rebuild` recounts them.", err=True)
     return filters, span
 
 
@@ -260,8 +268,6 @@ def report_rebuild(app: App) -> None:
 
     Example: earful report rebuild
     """
-    from earful import rollups
-
     scoring = app.settings.scoring
     with app.store.transaction() as conn:
         if not rollups.set_thresholds(conn, scoring.churn, scoring.complaint):

@@ -28,7 +28,7 @@ class BrandWords:
 
         words = BrandWords.of(["Kestrel", "Kestrel Plus", "@KestrelHelp"], tokenise, weights)
         words.mask("my Kestrel Plus order", tokenise("my Kestrel Plus order"))
-        # 'my  brandname  order'
+        # 'my brandname order'
     """
 
     __slots__ = ("names", "pattern", "words")
@@ -64,5 +64,7 @@ class BrandWords:
         at once: without a weighed word, no name is there."""
         if self.words.isdisjoint(tokens):
             return None
-        masked, count = self.pattern.subn(f" {BRAND_TOKEN} ", text)
+        # No word character touches a name (see the pattern): the token stands alone as it is,
+        # and punctuation after it stays attached, as it was to the name.
+        masked, count = self.pattern.subn(BRAND_TOKEN, text)
         return masked if count else None

@@ -488,16 +488,18 @@ def _object(norm: str, found: re.Match[str], rule: Rule, ctx: _Context,
 
 
 # "cancel my order and my membership": more than the order goes. The clause ends at "and", so
-# the second object is looked for right after the order: a membership word that ends the
-# request ("… please", "… with Kestrel", a full stop), not one that goes on to something
-# else ("… and the plus size jeans", "… and my account credit back", "… and my card was
-# charged anyway").
+# the second object is looked for right after the order: "my" (or "the") and a membership word
+# that ends the request or its clause ("… please", "… with Kestrel", "… because …", a full
+# stop), not one that goes on ("… and the plus size jeans", "… and the plus-size leggings",
+# "… and my account is still charged"), nor one of a verb of its own ("… and refund my
+# account").
 _AND_RELATION = re.compile(
-    r"\s*,?\s*(?:and|&|as well as|plus)\s+(?:(?:my|the|our|that)\s+)?(?:[\w@#'+-]+\s+){0,2}?"
+    r"\s*,?\s*(?:and|&|as well as|plus)\s+(?:my|the|our|that)\s+(?:[\w@#'+-]+\s+){0,2}?"
     r"(?:memberships?|subscriptions?|subs?|account|acct|plan|prime|plus|premium|pass|club|"
     r"loyalty|rewards|auto-?renew(?:al)?)"
-    r"(?=\s*(?:$|[^\w\s]|(?:please|pls|plz|too|also|as well|today|now|asap|immediately|"
-    r"right away|thanks|thank you|thx|with|at|from|on|for good)\b))")
+    r"(?=\s*(?:$|[^\w\s'’-]|(?:please|pls|plz|too|also|as well|today|now|asap|immediately|"
+    r"right away|thanks|thank you|thx|with|at|from|on|for good|because|since|as|if|unless|"
+    r"cause|cuz|bc|so|but|and|or|until|till|effective|starting)\b))")
 
 
 def _order_or_more(norm: str, end: int, brand: str | None,

@@ -547,7 +547,8 @@ DE = language(
     breaks=r"aber|und|oder|sondern|denn|weil",
     post_negation=r"\s*(?:(?:ich|es|das|mein|meine|meinen|abo|jetzt|doch|sicher|bestimmt|"
                   r"wirklich|naturlich|die|den|mitgliedschaft|konto|"
-                  r"bei(?:\s+[@#]?[\w+]+){1,3}?)\s+){0,3}"
+                  r"bei(?:\s+(?!(?:sofort|jetzt|heute|morgen|endlich|gleich|direkt|bald|"
+                  r"erst|schon|noch)\b)[@#]?[\w+]+){1,3}?)\s+){0,3}"
                   r"(?:nicht|nie|niemals|keinesfalls)\b",
 )
 
