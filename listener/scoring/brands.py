@@ -39,7 +39,7 @@ class BrandWords:
     Example::
 
         words = BrandWords.of(["Kestrel", "Kestrel Plus", "@KestrelHelp"], tokenise, weights)
-        words.mask("my Kestrel Plus order", tokenise("my Kestrel Plus order"))
+        words.mask("my Kestrel Plus order")
         # 'my brandname order'
     """
 
@@ -67,11 +67,12 @@ class BrandWords:
                 words.update(weighed)
         return cls(names, frozenset(words)) if names else None
 
-    def mask(self, text: str, tokens: Collection[str]) -> str | None:
+    def mask(self, text: str) -> str | None:
         """``text`` with each of the names replaced by :data:`BRAND_TOKEN`, or None when it
-        holds none. ``tokens``, the text's words as the model reads them, settle most texts
-        at once: without a weighed word, no name is there."""
-        if self.words.isdisjoint(tokens):
+        holds none. Most texts are settled by substring search: without a weighed word, no
+        name is there."""
+        lowered = text.lower()
+        if not any(map(lowered.__contains__, self.words)):
             return None
         # No word character touches a name (see the pattern): the token stands alone as it is,
         # and punctuation after it stays attached, as it was to the name.

@@ -147,11 +147,9 @@ def _features(text: str, sentiment: float | None,
               brands: Sequence[BrandWords] = ()) -> dict[str, None]:
     """:func:`complaint_features` as the keys of a dict, in the same order; the names of
     ``brands`` read as one word the model does not know."""
-    tokens = tokenise(text)
     for brand in brands:
-        masked = brand.mask(text, tokens)
-        if masked is not None:
-            text, tokens = masked, tokenise(masked)
+        text = brand.mask(text) or text
+    tokens = tokenise(text)
     # zip, not pairwise (a third slower here): " ".join frees each pair at once, and zip
     # then reuses one tuple for all of them.
     feats = tokens + list(map(" ".join, zip(tokens, tokens[1:], strict=False)))  # noqa: RUF007

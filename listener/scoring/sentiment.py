@@ -123,12 +123,9 @@ class FastVader(SentimentIntensityAnalyzer):
                         brands: Sequence[BrandWords] = ()) -> dict[str, float]:
         """VADER's scores of ``text``; the names of ``brands`` read as one unknown word."""
         text = (text if text.isascii() else self._describe(text)).strip()
-        words, lowered = _words(text)
         for brand in brands:
-            masked = brand.mask(text, lowered)
-            if masked is not None:
-                text = masked
-                words, lowered = _words(text)
+            text = brand.mask(text) or text
+        words, lowered = _words(text)
         sentiments: list[float] = [0] * len(words)
         # Most words are in neither the lexicon nor the booster list and score 0 (VADER walks
         # every one of them through sentiment_valence to find that out): only the others are read.
