@@ -30,7 +30,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from earful import __version__, rollups
+from earful import __version__
 from earful.config import Settings, find_config, load_config
 from earful.errors import EarfulError
 from earful.models import utcnow
@@ -75,10 +75,8 @@ class App:
             # Reports count as the database does (see `earful.commands.report.scope`); only
             # writing commands recount, so a report run with another config changes nothing.
             # A file with nothing to recount takes the config's thresholds at once.
-            wanted = (settings.scoring.churn, settings.scoring.complaint)
-            if rollups.thresholds(self._store.conn) != wanted and not self._store.conn.execute(
-                    "SELECT 1 FROM mentions LIMIT 1").fetchone():
-                self._store.use_thresholds(*wanted)
+            if not self._store.conn.execute("SELECT 1 FROM mentions LIMIT 1").fetchone():
+                self._store.use_thresholds(*settings.scoring.counted)
         return self._store
 
     def close(self) -> None:
@@ -231,15 +229,14 @@ def _progress(*columns: ProgressColumn) -> Progress:
 
 
 def _print_runs(runs: list[Any], as_json: bool, intake: Any = None) -> None:
-    from earful.reports.runs import render_runs, runs_data
+    from earful.reports.runs import CASE_ACTIONS, render_runs, runs_data
 
     data = runs_data(runs)
     if intake is not None:
         # Every action, zero included: a JSON reader should not have to know which may be
         # missing.
-        data["cases"] = {action: intake.counts[action] for action in
-                         ("opened", "joined", "reopened", "assigned", "sla warning",
-                          "sla breached")} | dict(intake.counts)
+        data["cases"] = {action: intake.counts[action] for action in CASE_ACTIONS} | dict(
+            intake.counts)
     if as_json:
         click.echo(_json_line(data))
     else:

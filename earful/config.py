@@ -209,6 +209,12 @@ class ScoringConfig(_Model):
     high_engagement: int = Field(default=50, ge=0)
     risk: RiskConfig = RiskConfig()
 
+    @property
+    def counted(self) -> tuple[float, float]:
+        """(churn, complaint): from what a post counts as a churn threat and as a complaint,
+        in risk tiers and report totals alike."""
+        return self.churn, self.complaint
+
     @model_validator(mode="after")
     def _ordered(self) -> ScoringConfig:
         if not self.strongly_negative <= self.negative <= self.positive:

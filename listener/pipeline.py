@@ -190,7 +190,7 @@ class Pipeline:
         # Panel members' posts are kept even when they name no brand.
         self.memberships = Memberships(store, settings)
         # What it stores is counted in the report aggregates with the config's thresholds.
-        if store.use_thresholds(settings.scoring.churn, settings.scoring.complaint):
+        if store.use_thresholds(*settings.scoring.counted):
             log.warning("report totals recounted: churn threats from intent %s, complaints "
                         "from %s", settings.scoring.churn, settings.scoring.complaint)
         count = settings.pipeline.worker_count if workers is None else workers

@@ -55,7 +55,7 @@ def scope(app: App, since: str | None, until: str | None, days: int,
                    "days up to the end of that day (--since/--until choose another period).",
                    err=True)
     counted = rollups.thresholds(app.store.conn)
-    wanted = (app.settings.scoring.churn, app.settings.scoring.complaint)
+    wanted = app.settings.scoring.counted
     if counted != wanted:
         click.echo(f"Churn threats are counted from intent {counted[0]} and complaints from "
                    f"{counted[1]}, as this database was last written; the config says "
@@ -270,7 +270,7 @@ def report_rebuild(app: App) -> None:
     """
     scoring = app.settings.scoring
     with app.store.transaction() as conn:
-        if not rollups.set_thresholds(conn, scoring.churn, scoring.complaint):
+        if not rollups.set_thresholds(conn, *scoring.counted):
             rollups.rebuild(conn)
     (rows,) = app.store.conn.execute("SELECT count(*) FROM rollup_daily").fetchone()
     console.print(f"rollups rebuilt: {rows:,} daily rows (churn threats from intent "

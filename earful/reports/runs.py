@@ -10,6 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 MAX_PROBLEMS_SHOWN = 10
+# What the intake did with a run's cases, in the order the summary names them; the JSON
+# summary lists each, zero included.
+CASE_ACTIONS = ("opened", "joined", "reopened", "assigned", "sla warning", "sla breached")
 
 
 def runs_data(runs: list[Any]) -> dict[str, Any]:
@@ -67,8 +70,7 @@ def render_runs(data: dict[str, Any]) -> RenderableType:
         (f"{risk['medium']} medium", "yellow"), f", {risk['low']} low"))
     cases = data.get("cases")
     if cases is not None:
-        counts = ", ".join(f"{cases.get(k, 0)} {k}" for k in (
-            "opened", "joined", "reopened", "assigned", "sla warning", "sla breached"))
+        counts = ", ".join(f"{cases.get(k, 0)} {k}" for k in CASE_ACTIONS)
         parts.append(Text(f"Cases: {counts} (see `earful queue`)"))
     if problems:
         shown = "\n".join(f"  {line}" for line in problems[:MAX_PROBLEMS_SHOWN])
