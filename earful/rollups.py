@@ -219,13 +219,18 @@ def add_mentions(conn: Connection, mentions: Iterable[New]) -> None:
                 key = (day, packed[PACKED_TARGET] or "", platform, language,
                        packed[PACKED_DESTINATION] or "", int(opportunity))
                 churn[key] = churn.get(key, 0) + 1
-        topic_values = (1, negative, churned, sentiment or 0.0, int(sentiment is not None))
-        topic_names = list(dict.fromkeys(topic_names))  # stored once each, counted once
-        for brand, role in (("", ""), *dict.fromkeys(brands)):
+        if len(brands) > 1:  # each counted once (most posts name one)
+            brands = list(dict.fromkeys(brands))
+        daily.setdefault((day, "", "", platform, language), []).append(values)  # all brands
+        for brand, role in brands:
             daily.setdefault((day, brand, role, platform, language), []).append(values)
-            for topic in topic_names:
-                topics.setdefault((day, brand, platform, language, topic),
-                                  []).append(topic_values)
+        if topic_names:  # most posts have none
+            topic_values = (1, negative, churned, sentiment or 0.0, int(sentiment is not None))
+            names = ("", *(brand for brand, _ in brands))
+            for topic in dict.fromkeys(topic_names):  # stored once each, counted once
+                for brand in names:
+                    topics.setdefault((day, brand, platform, language, topic),
+                                      []).append(topic_values)
     conn.executemany(_ADD_DAILY, [(*key, *_sums(rows)) for key, rows in daily.items()])
     conn.executemany(_ADD_TOPICS, [(*key, *_sums(rows)) for key, rows in topics.items()])
     conn.executemany(_ADD_CHURN, [(*key, n) for key, n in churn.items()])

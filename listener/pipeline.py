@@ -155,6 +155,7 @@ class _Scoring:
     batch: Batch
     result: BatchResult
     posts: list[Post]
+    ids: list[str]  # each post's id (`Post.id` formats it anew on every read)
     panels: list[list[str]]  # each post's author's panels
     results: list[Result] | None = None  # when scored in this process at once
     chunks: list[_Chunk] = field(default_factory=list)
@@ -253,12 +254,12 @@ class Pipeline:
             result.received += 1
             unique[post.id] = post  # the later copy is the fresher one
         result.duplicates = result.received - len(unique)
-        posts = list(unique.values())
-        known = self.store.stored_texts([post.id for post in posts])
+        ids, posts = list(unique), list(unique.values())
+        known = self.store.stored_texts(ids)
         panels = self.memberships.panels_of(posts)
-        jobs = [job(post, known.get(post.id) == post.text, bool(of))
-                for post, of in zip(posts, panels, strict=True)]
-        scoring = _Scoring(batch, result, posts, panels)
+        jobs = [job(post, known.get(post_id) == post.text, bool(of))
+                for post_id, post, of in zip(ids, posts, panels, strict=True)]
+        scoring = _Scoring(batch, result, posts, ids, panels)
         if self.pool is not None and len(jobs) >= PARALLEL_MIN:
             pieces = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
             futures = self.pool.submit(pieces)
@@ -330,16 +331,17 @@ class Pipeline:
         outcomes = self._outcome(scoring)
         # Read again: a batch stored since this one was scored (in parallel, or ahead of it
         # while it waited) may hold the same posts.
-        known = self.store.stored_texts([post.id for post in scoring.posts])
+        known = self.store.stored_texts(scoring.ids)
         items = []
-        for post, outcome, panels in zip(scoring.posts, outcomes, scoring.panels, strict=True):
+        for post, post_id, outcome, panels in zip(scoring.posts, scoring.ids, outcomes,
+                                                  scoring.panels, strict=True):
             if outcome is None:
                 result.unmatched += 1
                 continue
             matches, score, topics = outcome
             if not matches:
                 result.panel_only += 1
-            if score is None and known.get(post.id) != post.text:
+            if score is None and known.get(post_id) != post.text:
                 score = self.scorer.score_post(post, matches)  # edited meanwhile: rare
             if isinstance(score, tuple):  # packed by a worker
                 items.append(Scored(post, matches, None, result.source, topics, packed=score,

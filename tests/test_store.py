@@ -31,11 +31,39 @@ def a_score(risk: str = "low") -> Score:
      "2025-12-31T20:00:00Z"),
     (datetime(2026, 7, 1, 16, 5, 9, tzinfo=ZoneInfo("Europe/Berlin")), "2026-07-01T14:05:09Z"),
     (datetime(2026, 7, 1, 14, 5, 9, tzinfo=ZoneInfo("Etc/UTC")), "2026-07-01T14:05:09Z"),
+    (datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC), "0999-01-02T03:04:05Z"),  # four-digit years
     (None, None),
 ])
 def test_times_are_stored_as_utc_text_to_the_second(moment: datetime | None,
                                                      text: str | None) -> None:
     assert utc_iso(moment) == text
+
+
+class _Subclass(datetime):
+    pass
+
+
+@pytest.mark.parametrize(("moment", "text"), [
+    (_Subclass(2026, 11, 2, 14, 5, 9, 999_999, tzinfo=UTC), "2026-11-02T14:05:09Z"),
+    (_Subclass(2026, 11, 2, 14, 5, 9), "2026-11-02T14:05:09Z"),
+    (_Subclass(2026, 7, 1, 16, 5, 9, tzinfo=ZoneInfo("Europe/Berlin")), "2026-07-01T14:05:09Z"),
+])
+def test_subclasses_of_datetime_are_stored_alike(moment: datetime, text: str) -> None:
+    # freezegun's FakeDatetime, pendulum's DateTime: orjson refuses them
+    assert utc_iso(moment) == text
+
+
+def test_none_is_still_bound_as_null_on_any_connection(tmp_path: Path) -> None:
+    # earful.store registers an adapter for None (for speed): SQL must see NULL, as before,
+    # here and on connections the store did not open
+    store = Store(tmp_path / "e.db")
+    other = sqlite3.connect(":memory:")
+    assert other.execute("SELECT ? IS NULL, typeof(?)", [None, None]).fetchone() == (1, "null")
+    store.conn.execute("CREATE TABLE t (a, b)")
+    store.conn.executemany("INSERT INTO t VALUES (?, ?)", [(None, 1), (2, None)])
+    assert store.conn.execute("SELECT count(*) FROM t WHERE a IS NULL OR b IS NULL"
+                              ).fetchone() == (2,)
+    store.close()
 
 
 def test_schema_is_migrated_and_readable_by_sqlite3(tmp_path: Path) -> None:
