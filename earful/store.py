@@ -54,11 +54,12 @@ from earful.wal import Checkpointer
 
 # Python's sqlite3 binds ints, floats and strings directly, but treats None as a value to
 # adapt: with no adapter registered for it, each None it binds costs a registry miss, an
-# AttributeError built (message formatted) and discarded, and a vain `__conform__` lookup. A stored post binds about sixteen (an X post has no thread, no edit
-# time, no subreddit; an author row, no profile fields), and this was a tenth of storing's
-# instructions. With an adapter registered, a None is found in the registry, and `{}.get`,
-# a C function, gives None back for SQLite's NULL, as before. It holds for every
-# connection in the process, and changes nothing but the time taken.
+# AttributeError built (message formatted) and discarded, and a vain `__conform__` lookup.
+# A stored post binds about sixteen (an X post has no thread, no edit time, no subreddit; an
+# author row, no profile fields), and this was a tenth of storing's instructions. With an
+# adapter registered, a None is found in the registry, and `{}.get`, a C function, gives None
+# back for SQLite's NULL, as before. It holds for every connection in the process, and
+# changes nothing but the time taken.
 sqlite3.register_adapter(type(None), {}.get)
 
 migrations = Migrations("earful")
