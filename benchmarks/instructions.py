@@ -126,5 +126,6 @@ def main() -> None:
         print(f"one-core ratio in instructions: {vader / per_post['pipeline']:.2f} "
               "(benchmarks/pipeline.py's target, 0.5, is on two cores)")
 
+
 if __name__ == "__main__":
     main()
